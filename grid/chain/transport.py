@@ -1,0 +1,269 @@
+"""How transactions and calls reach a chain: in process, or over JSON-RPC.
+
+Two transports with one interface, so the contract client never cares which
+chain it talks to:
+  * `TesterTransport` drives eth-tester (py-evm) in this process through web3;
+  * `RpcTransport` speaks raw JSON-RPC over web3's kept-alive HTTP session,
+    with pre-encoded parameters: the bench holds it to the bare round trip.
+Both raise `TxReverted` (a GridError) for a failed transaction or call.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from eth_account import Account
+from hexbytes import HexBytes
+
+from ..accounts import NamedAccount
+from ..errors import GridError
+
+# Fee caps for the local dev chains: the base fee there starts at 1 gwei and
+# only falls; a fixed cap spares the two fee round trips web3 would add.
+LOCAL_MAX_FEE = 100 * 10**9
+LOCAL_PRIORITY_FEE = 10**9
+RECEIPT_POLL_S = 0.002
+RECEIPT_TIMEOUT_S = 120.0
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The parts of a transaction receipt the toolkit reports."""
+
+    tx_hash: str              # 32 bytes, 0x-hex
+    block_number: int
+    gas_used: int
+    status: int               # 1 success, 0 reverted
+    contract_address: str | None = None
+
+
+class TxReverted(GridError):
+    """A transaction or call reverted; `data` is the raw revert payload."""
+
+    def __init__(self, message: str, *, data: bytes = b"", receipt: Receipt | None = None) -> None:
+        super().__init__(message, kind="revert")
+        self.data = bytes(data)
+        self.receipt = receipt
+
+
+def node_down(url: str) -> GridError:
+    """The one sentence for a node that does not answer."""
+    return GridError(f"cannot reach the Ethereum node at {url}: is it running? Start one with "
+                     f"`python -m grid node`, or check the URL", kind="node")
+
+
+# ------------------------------------------------------------------ in process
+class TesterTransport:
+    """eth-tester in this process: instant blocks, snapshots, no network."""
+
+    signs_locally = False
+
+    def __init__(self, w3, eth_tester) -> None:
+        self.w3 = w3
+        self.eth_tester = eth_tester
+
+    def send(self, tx: dict, sender: NamedAccount) -> Receipt:
+        tx = {**tx, "maxFeePerGas": LOCAL_MAX_FEE, "maxPriorityFeePerGas": LOCAL_PRIORITY_FEE}
+        tx_hash = self.w3.eth.send_transaction(tx)
+        return _receipt(self.w3.eth.get_transaction_receipt(tx_hash))
+
+    def call(self, tx: dict, block: int | str = "latest") -> bytes:
+        from eth_tester.exceptions import TransactionFailed
+
+        try:
+            return bytes(self.w3.eth.call(tx, block))
+        except TransactionFailed as exc:
+            raise TxReverted("the call reverted", data=_tester_revert_data(exc)) from None
+
+    def block_number(self) -> int:
+        return self.w3.eth.block_number
+
+    def storage_at(self, address: str, slot: int) -> bytes:
+        return bytes(self.w3.eth.get_storage_at(address, slot)).rjust(32, b"\0")
+
+    def mine(self, count: int) -> None:
+        self.eth_tester.mine_blocks(count)
+
+    def snapshot(self) -> Any:
+        return self.eth_tester.take_snapshot()
+
+    def revert(self, snapshot_id: Any) -> None:
+        self.eth_tester.revert_to_snapshot(snapshot_id)
+
+
+def _tester_revert_data(exc: Exception) -> bytes:
+    # eth-tester puts the revert payload in args[0] as bytes, or as text
+    # "execution reverted: b'...'" depending on the path taken.
+    arg = exc.args[0] if exc.args else b""
+    if isinstance(arg, (bytes, bytearray)):
+        return bytes(arg)
+    return b""
+
+
+# -------------------------------------------------------------------- JSON-RPC
+class RpcError(Exception):
+    """A JSON-RPC error object (internal: translated before it reaches users)."""
+
+    def __init__(self, code: int, message: str, data: Any = None) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code, self.message, self.data = code, message, data
+
+
+class RpcTransport:
+    """Raw JSON-RPC to a node, reusing web3's kept-alive HTTP session."""
+
+    def __init__(self, w3, url: str, *, unlocked: set[str], local_fees: bool) -> None:
+        self.w3 = w3
+        self.url = url
+        self.unlocked = {a.lower() for a in unlocked}
+        self.local_fees = local_fees
+        self.signs_locally = not self.unlocked
+        self._nonces: dict[str, int] = {}
+        self._sync_methods = True  # eth_send*TransactionSync until the node says no
+
+    # -- plumbing
+    def rpc(self, method: str, params: list) -> Any:
+        """One JSON-RPC request; raises RpcError or a 'node down' GridError."""
+        try:
+            reply = self.w3.provider.make_request(method, params)
+        except (requests.ConnectionError, requests.Timeout, ConnectionError, OSError):
+            raise node_down(self.url) from None
+        error = reply.get("error")
+        if error:
+            raise RpcError(error.get("code", 0), error.get("message", ""), error.get("data"))
+        return reply.get("result")
+
+    # -- transactions
+    def send(self, tx: dict, sender: NamedAccount) -> Receipt:
+        if sender.address.lower() in self.unlocked:
+            return self._send_unlocked(_to_rpc(tx))
+        return self._send_signed(tx, sender)
+
+    def _send_unlocked(self, rpc_tx: dict) -> Receipt:
+        if self.local_fees:
+            rpc_tx = {**rpc_tx, "maxFeePerGas": hex(LOCAL_MAX_FEE),
+                      "maxPriorityFeePerGas": hex(LOCAL_PRIORITY_FEE)}
+        return self.submit("eth_sendTransactionSync", "eth_sendTransaction", rpc_tx)
+
+    def _send_signed(self, tx: dict, sender: NamedAccount) -> Receipt:
+        key = sender.address.lower()
+        for attempt in range(2):
+            if key not in self._nonces:
+                self._nonces[key] = int(self.rpc("eth_getTransactionCount", [sender.address, "pending"]), 16)
+            fields = {k: v for k, v in tx.items() if k != "from"}
+            fields["nonce"] = self._nonces[key]
+            if self.local_fees:
+                fields.update(maxFeePerGas=LOCAL_MAX_FEE, maxPriorityFeePerGas=LOCAL_PRIORITY_FEE)
+            else:
+                fields["gasPrice"] = int(self.rpc("eth_gasPrice", []), 16)
+            raw = "0x" + bytes(Account.sign_transaction(fields, sender.private_key).raw_transaction).hex()
+            try:
+                receipt = self.submit("eth_sendRawTransactionSync", "eth_sendRawTransaction", raw)
+            except RpcError as exc:
+                if "nonce" in exc.message.lower() and attempt == 0:
+                    self._nonces.pop(key, None)  # another client used this account: resync
+                    continue
+                raise
+            self._nonces[key] += 1
+            return receipt
+        raise AssertionError("unreachable")
+
+    def submit(self, sync_method: str, async_method: str, param: Any) -> Receipt:
+        if self._sync_methods:
+            try:
+                return _receipt_from_rpc(self.rpc(sync_method, [param]))
+            except RpcError as exc:
+                if exc.code != -32601 and "not found" not in exc.message.lower() \
+                        and "not supported" not in exc.message.lower():
+                    raise
+                self._sync_methods = False  # an older node: poll for receipts
+        tx_hash = self.rpc(async_method, [param])
+        return self.wait_for_receipt(tx_hash)
+
+    def wait_for_receipt(self, tx_hash: str) -> Receipt:
+        """Poll fast for a receipt (local nodes mine in milliseconds)."""
+        deadline = time.monotonic() + RECEIPT_TIMEOUT_S
+        while time.monotonic() < deadline:
+            found = self.rpc("eth_getTransactionReceipt", [tx_hash])
+            if found:
+                return _receipt_from_rpc(found)
+            time.sleep(RECEIPT_POLL_S)
+        raise GridError(f"transaction {tx_hash} was not mined within {RECEIPT_TIMEOUT_S:.0f} s: "
+                        f"is the node mining?", kind="node")
+
+    # -- calls and chain control
+    def call(self, tx: dict, block: int | str = "latest") -> bytes:
+        tag = hex(block) if isinstance(block, int) else block
+        try:
+            return bytes(HexBytes(self.rpc("eth_call", [_to_rpc(tx), tag])))
+        except RpcError as exc:
+            if exc.code == 3 or "revert" in exc.message.lower():
+                data = exc.data if isinstance(exc.data, str) else (exc.data or {}).get("data", "0x") \
+                    if isinstance(exc.data, dict) else "0x"
+                raise TxReverted("the call reverted", data=bytes(HexBytes(data or "0x"))) from None
+            raise
+
+    def block_number(self) -> int:
+        return int(self.rpc("eth_blockNumber", []), 16)
+
+    def storage_at(self, address: str, slot: int) -> bytes:
+        return bytes(HexBytes(self.rpc("eth_getStorageAt", [address, hex(slot), "latest"]))).rjust(32, b"\0")
+
+    def mine(self, count: int) -> None:
+        try:
+            self.rpc("anvil_mine", [hex(count)])
+            return
+        except RpcError:
+            pass
+        try:
+            for _ in range(count):
+                self.rpc("evm_mine", [])
+        except RpcError:
+            raise GridError("this node cannot mine on request (no anvil_mine or evm_mine): "
+                            "blocks arrive at the node's own pace", kind="unsupported") from None
+
+    def snapshot(self) -> Any:
+        try:
+            return self.rpc("evm_snapshot", [])
+        except RpcError:
+            raise GridError("this node does not support snapshots (evm_snapshot): use the "
+                            "tester or anvil chain for that", kind="unsupported") from None
+
+    def revert(self, snapshot_id: Any) -> None:
+        try:
+            ok = self.rpc("evm_revert", [snapshot_id])
+        except RpcError:
+            ok = False
+        if not ok:
+            raise GridError("the node could not revert to that snapshot (each snapshot can be "
+                            "reverted to once): take a new snapshot", kind="unsupported")
+
+
+def _to_rpc(tx: dict) -> dict:
+    """web3-style transaction fields to JSON-RPC hex strings."""
+    out = {}
+    for key, value in tx.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            out[key] = hex(value)
+        elif isinstance(value, (bytes, bytearray)):
+            out[key] = "0x" + bytes(value).hex()
+        else:
+            out[key] = value
+    return out
+
+
+def _receipt(r: Any) -> Receipt:
+    return Receipt(tx_hash=HexBytes(r["transactionHash"]).to_0x_hex(),
+                   block_number=int(r["blockNumber"]), gas_used=int(r["gasUsed"]),
+                   status=int(r["status"]), contract_address=r.get("contractAddress"))
+
+
+def _receipt_from_rpc(r: dict) -> Receipt:
+    from eth_utils import to_checksum_address
+
+    address = r.get("contractAddress")
+    return Receipt(tx_hash=r["transactionHash"], block_number=int(r["blockNumber"], 16),
+                   gas_used=int(r["gasUsed"], 16), status=int(r["status"], 16),
+                   contract_address=to_checksum_address(address) if address else None)

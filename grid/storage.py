@@ -1,0 +1,101 @@
+"""Read a contract's storage directly, slot by slot, using solc's storage layout.
+
+The seed contract "protects" users' data with getters that return 0 to
+strangers, but every storage slot of every contract is public: anyone can
+read it with eth_getStorageAt. The toolkit uses this to explain failures (which
+right is missing?) and the curriculum uses it to show the flaw.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from eth_utils import keccak, to_checksum_address
+
+WORD = 32
+ReadSlot = Callable[[int], bytes]
+
+
+def mapping_slot(key: bytes, base_slot: int) -> int:
+    """Slot of `mapping[key]` for a mapping declared at `base_slot` (Solidity docs)."""
+    return int.from_bytes(keccak(key.rjust(WORD, b"\0") + base_slot.to_bytes(WORD, "big")), "big")
+
+
+def read_string(read: ReadSlot, slot: int) -> str:
+    """Decode a `string` stored at `slot` (short strings inline, long ones hashed)."""
+    word = read(slot)
+    if word[-1] & 1 == 0:  # short: data inline, lowest byte = 2 * length
+        return word[: word[-1] // 2].decode("utf-8", errors="replace")
+    length = (int.from_bytes(word, "big") - 1) // 2
+    start = int.from_bytes(keccak(slot.to_bytes(WORD, "big")), "big")
+    data = b"".join(read(start + i) for i in range((length + WORD - 1) // WORD))
+    return data[:length].decode("utf-8", errors="replace")
+
+
+def read_value(read: ReadSlot, slot: int, offset: int, type_id: str, size: int) -> Any:
+    """Decode one value of solc storage type `type_id` at (slot, byte offset)."""
+    if type_id.startswith("t_string"):
+        return read_string(read, slot)
+    word = read(slot)
+    raw = word[WORD - offset - size: WORD - offset]  # values pack from the low-order end
+    if type_id == "t_bool":
+        return raw != b"\0" * size
+    if type_id.startswith("t_address"):
+        return to_checksum_address(raw)
+    if type_id.startswith("t_int"):
+        return int.from_bytes(raw, "big", signed=True)
+    if type_id.startswith("t_uint"):
+        return int.from_bytes(raw, "big")
+    raise ValueError(f"storage type {type_id} is not decoded by this helper")
+
+
+def read_struct_in_mapping(read: ReadSlot, layout: dict, mapping_label: str, key: bytes) -> dict:
+    """Decode `mapping_label[key]` (a mapping to a struct) into {member: value}."""
+    entry = next(e for e in layout["storage"] if e["label"] == mapping_label)
+    types = layout["types"]
+    struct_type = types[entry["type"]]["value"]
+    base = mapping_slot(key, int(entry["slot"]))
+    record = {}
+    for member in types[struct_type]["members"]:
+        record[member["label"]] = read_value(
+            read, base + int(member["slot"]), member["offset"], member["type"],
+            int(types[member["type"]]["numberOfBytes"]))
+    return record
+
+
+def read_variable(read: ReadSlot, layout: dict, label: str) -> Any:
+    """Decode a top-level state variable (e.g. `administrator`)."""
+    entry = next(e for e in layout["storage"] if e["label"] == label)
+    size = int(layout["types"][entry["type"]]["numberOfBytes"])
+    return read_value(read, int(entry["slot"]), entry["offset"], entry["type"], size)
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """One `User` struct of PowerGeneration, read straight from storage."""
+
+    address: str
+    name: str
+    location: str                # `useraddr`: the meter's street address
+    generation_power: int        # int256: negative = sold but not yet generated
+    total_generation_power: int
+    use_power: int               # remaining purchased power
+    total_use_power: int
+    can_generate: bool           # `generaterights`
+    can_consume: bool            # `userights`
+    information: str             # the latest dispatch instruction
+
+    @property
+    def registered(self) -> bool:
+        """True when the administrator has registered (empowered) this address."""
+        return bool(self.name or self.location or self.can_generate or self.can_consume)
+
+    @classmethod
+    def from_storage(cls, address: str, fields: dict) -> "UserRecord":
+        """Build from the struct members as named in the contract."""
+        return cls(address=address, name=fields["name"], location=fields["useraddr"],
+                   generation_power=fields["generationPower"],
+                   total_generation_power=fields["totalGenerationPower"],
+                   use_power=fields["usePower"], total_use_power=fields["totalUsePower"],
+                   can_generate=fields["generaterights"], can_consume=fields["userights"],
+                   information=fields["information"])

@@ -1,0 +1,44 @@
+"""Shared fixtures: every contract test runs on eth-tester and on a real anvil node."""
+from __future__ import annotations
+
+import pytest
+
+from grid.chain import connect
+from grid.client import PowerGridClient
+
+CHAINS = ["tester", pytest.param("anvil", marks=pytest.mark.anvil)]
+
+# Section 5.2.2's cast: (account, name, location, can_generate, can_consume).
+CAST = [
+    ("generator1", "PowerProviderOne", "Sundsvall", True, False),
+    ("generator2", "PowerProviderTwo", "Sundsvall", True, False),
+    ("consumer1", "PowerUserOne", "Sundsvall", False, True),
+    ("consumer2", "PowerUserTwo", "Sundsvall", False, True),
+]
+
+
+@pytest.fixture(scope="module", params=CHAINS)
+def chain(request):
+    """One chain per module and target; tests isolate themselves with snapshots."""
+    with connect(request.param) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def deployed(chain):
+    """A PowerGeneration contract with the thesis's four users registered."""
+    client = PowerGridClient.deploy(chain)
+    for account, name, place, gen, use in CAST:
+        client.register_user(account, name, place, can_generate=gen, can_consume=use)
+    return client
+
+
+@pytest.fixture
+def client(deployed, chain):
+    """The deployed client, with chain state and log rolled back after each test."""
+    snap = chain.snapshot()
+    before = len(deployed.log)
+    yield deployed
+    chain.revert(snap)
+    while len(deployed.log) > before:
+        deployed.log._entries.pop()
