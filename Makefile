@@ -8,6 +8,11 @@ PY          := $(VENV)/bin/python
 VENV_STAMP  := $(VENV)/.installed
 NODE_STAMP  := node_modules/.installed
 PYTEST_ARGS ?=
+# Offline at run time: no news feed, no update check, no PyPI extension manager.
+LAB_FLAGS   := --LabApp.news_url=None \
+               --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+               --LabApp.extension_manager=readonly \
+               $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup lab test demo node compile lock clean
@@ -32,7 +37,7 @@ setup: $(VENV_STAMP) $(NODE_STAMP)  ## install .venv/ and node_modules/ (idempot
 
 lab: $(VENV_STAMP)  ## open JupyterLab on notebooks/ (embedded chain, works offline)
 	@$(MAKE) --no-print-directory $(NODE_STAMP) || echo "note: npm step failed; the lab still runs on the embedded chain with the committed contract artifacts"
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_FLAGS)
 
 test: setup  ## run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -188,3 +188,27 @@ def test_unreachable_url_is_one_sentence():
     with pytest.raises(GridError) as info:
         connect("http://127.0.0.1:9")
     assert info.value.kind == "node" and "cannot reach the Ethereum node at http://127.0.0.1:9" in str(info.value)
+
+
+@pytest.mark.parametrize("target", ["tester", pytest.param("anvil", marks=pytest.mark.anvil)])
+def test_a_transaction_the_chain_refuses_is_one_sentence(target):
+    # user9 spends all its ether, then tries to pay for gas.
+    with connect(target) as chain:
+        client = PowerGridClient.deploy(chain)
+        poor = chain.account("user9")
+        balance = chain.w3.eth.get_balance(poor.address)
+        fee = 21_000 * 100 * 10**9  # gas * the fee cap the toolkit uses on local chains
+        chain.send_transaction(poor, chain.accounts[0].address, b"", 21_000, value=balance - fee)
+        with pytest.raises(GridError) as info:
+            client.generate_power(1, sender="user9")
+        assert info.value.kind == "node" and "user9's transaction" in str(info.value)
+
+
+@pytest.mark.anvil
+def test_a_corrupt_state_file_is_one_sentence(tmp_path):
+    state = tmp_path / "not-anvil.json"
+    state.write_text('{"garbage": 1}')
+    with pytest.raises(GridError) as info:
+        connect("anvil", state_file=state)
+    assert info.value.kind == "node" and "anvil exited as it started" in str(info.value)
+    assert "\n" not in str(info.value)

@@ -126,11 +126,15 @@ class AnvilProcess:
         reader.join(READY_TIMEOUT_S)
         if found:
             return found[0]
+        exited = not reader.is_alive()  # stdout closed: anvil has quit
         self.stop()
-        tail = " | ".join(list(lines)[-3:]) or "no output"
+        tail = " | ".join(line for line in list(lines)[-3:] if line.strip()) or "no output"
+        if exited:
+            raise GridError(f"anvil exited as it started (it said: {tail}): if the port is taken choose "
+                            f"another, and if a state file was given it may be from another anvil "
+                            f"version", kind="node")
         raise GridError(f"anvil did not start within {READY_TIMEOUT_S:.0f} s (it said: {tail}): "
-                        f"check that the state file is an anvil {ANVIL_VERSION} state file",
-                        kind="node")
+                        f"is the machine overloaded? try again", kind="node")
 
     def _drain(self) -> None:
         # anvil logs every request; an unread pipe would fill up and stall it.

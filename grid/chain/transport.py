@@ -54,6 +54,14 @@ def node_down(url: str) -> GridError:
                      f"`python -m grid node`, or check the URL", kind="node")
 
 
+def refused(sender: NamedAccount, why: str) -> GridError:
+    """The one sentence for a transaction the node would not accept."""
+    why = why.strip().splitlines()[0] if why.strip() else "no reason given"
+    return GridError(f"the chain refused {sender.name}'s transaction ({why}): check that the "
+                     f"account has ether for gas and that the chain is the one you meant",
+                     kind="node")
+
+
 # ------------------------------------------------------------------ in process
 class TesterTransport:
     """eth-tester in this process: instant blocks, snapshots, no network."""
@@ -65,8 +73,14 @@ class TesterTransport:
         self.eth_tester = eth_tester
 
     def send(self, tx: dict, sender: NamedAccount) -> Receipt:
+        from eth_tester.exceptions import ValidationError as TesterRejected
+        from eth_utils.exceptions import ValidationError as EvmRejected
+
         tx = {**tx, "maxFeePerGas": LOCAL_MAX_FEE, "maxPriorityFeePerGas": LOCAL_PRIORITY_FEE}
-        tx_hash = self.w3.eth.send_transaction(tx)
+        try:
+            tx_hash = self.w3.eth.send_transaction(tx)
+        except (TesterRejected, EvmRejected) as exc:
+            raise refused(sender, str(exc)) from None
         return _receipt(self.w3.eth.get_transaction_receipt(tx_hash))
 
     def call(self, tx: dict, block: int | str = "latest") -> bytes:
@@ -137,9 +151,12 @@ class RpcTransport:
 
     # -- transactions
     def send(self, tx: dict, sender: NamedAccount) -> Receipt:
-        if sender.address.lower() in self.unlocked:
-            return self._send_unlocked(_to_rpc(tx))
-        return self._send_signed(tx, sender)
+        try:
+            if sender.address.lower() in self.unlocked:
+                return self._send_unlocked(_to_rpc(tx))
+            return self._send_signed(tx, sender)
+        except RpcError as exc:
+            raise refused(sender, exc.message) from None
 
     def _send_unlocked(self, rpc_tx: dict) -> Receipt:
         if self.local_fees:
@@ -200,10 +217,9 @@ class RpcTransport:
             return bytes(HexBytes(self.rpc("eth_call", [_to_rpc(tx), tag])))
         except RpcError as exc:
             if exc.code == 3 or "revert" in exc.message.lower():
-                data = exc.data if isinstance(exc.data, str) else (exc.data or {}).get("data", "0x") \
-                    if isinstance(exc.data, dict) else "0x"
-                raise TxReverted("the call reverted", data=bytes(HexBytes(data or "0x"))) from None
-            raise
+                raise TxReverted("the call reverted", data=_revert_payload(exc.data)) from None
+            raise GridError(f"the node refused the call ({exc.message}): check the contract "
+                            f"address and the node's log", kind="node") from None
 
     def block_number(self) -> int:
         return int(self.rpc("eth_blockNumber", []), 16)
@@ -239,6 +255,13 @@ class RpcTransport:
         if not ok:
             raise GridError("the node could not revert to that snapshot (each snapshot can be "
                             "reverted to once): take a new snapshot", kind="unsupported")
+
+
+def _revert_payload(data: Any) -> bytes:
+    # Nodes put the revert bytes in error.data, as hex or as {"data": hex}.
+    if isinstance(data, dict):
+        data = data.get("data")
+    return bytes(HexBytes(data)) if isinstance(data, str) and data.startswith("0x") else b""
 
 
 def _to_rpc(tx: dict) -> dict:

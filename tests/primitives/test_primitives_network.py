@@ -1,0 +1,232 @@
+"""primitives.network: gossip simulation and the whitepaper's attack analysis.
+
+Expected values: the probability table printed in section 11 of the Bitcoin
+whitepaper (data/nakamoto_attack_table.json); gambler's-ruin and negative
+binomial sums recomputed here with math.comb; graph distances for
+propagation times; statistical checks use binomial standard errors.
+"""
+
+import json
+import math
+import time
+from pathlib import Path
+
+import pytest
+
+from primitives.network import (
+    NodeView,
+    SimBlock,
+    approx_stale_rate,
+    attack_race,
+    catch_up_probability,
+    exact_attack_probability,
+    nakamoto_attack_probability,
+    simulate,
+    simulate_attack,
+)
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+TABLE = json.loads((DATA / "nakamoto_attack_table.json").read_text())
+
+TEN_EQUAL = [0.1] * 10
+
+
+# -- the gossip simulation ------------------------------------------------------------------------
+
+def test_same_seed_same_result_and_seeds_differ():
+    a = simulate(TEN_EQUAL, latency=30.0, n_blocks=150, seed=11)
+    b = simulate(TEN_EQUAL, latency=30.0, n_blocks=150, seed=11)
+    assert a == b
+    others = {simulate(TEN_EQUAL, latency=30.0, n_blocks=150, seed=s).convergence_times for s in range(5)}
+    assert len(others) == 5
+
+
+def test_node_view_follows_the_highest_block_and_keeps_the_first_seen_on_ties():
+    genesis = SimBlock(0, -1, 0, -1, 0.0)
+    a = SimBlock(1, 0, 1, 0, 1.0)
+    b = SimBlock(2, 0, 1, 1, 2.0)
+    b_child = SimBlock(3, 2, 2, 1, 3.0)
+    b_grandchild = SimBlock(4, 3, 3, 1, 4.0)
+    view = NodeView(genesis)
+    assert view.receive(a) == [a] and view.tip == a
+    assert view.receive(b) == [b] and view.tip == a          # same height: first seen stays
+    assert view.receive(a) == []                              # already known
+    assert view.receive(b_grandchild) == [] and view.tip == a  # parent missing: waits
+    assert view.receive(b_child) == [b_child, b_grandchild]    # the orphan connects too
+    assert view.tip == b_grandchild
+
+
+def test_two_hundred_blocks_run_fast():
+    started = time.perf_counter()
+    result = simulate(TEN_EQUAL, latency=10.0, n_blocks=200, seed=1)
+    assert time.perf_counter() - started < 2.0
+    assert result.blocks_mined == 200
+    assert result.main_chain_length + result.stale_blocks == 200
+    assert sum(result.mined_by) == 200 and sum(result.main_chain_by) == result.main_chain_length
+
+
+def test_instant_propagation_never_forks():
+    result = simulate(TEN_EQUAL, latency=0.0, n_blocks=200, seed=3)
+    assert result.stale_blocks == 0 and result.forks == 0 and result.reorgs == 0
+    assert result.main_chain_length == 200
+
+
+def test_stale_rate_grows_with_latency_over_interval():
+    def mean_stale(latency, interval):
+        runs = [simulate(TEN_EQUAL, latency=latency, block_interval=interval, n_blocks=200, seed=s)
+                for s in range(12)]
+        return sum(r.stale_rate for r in runs) / len(runs)
+
+    rates = [mean_stale(latency, 600.0) for latency in (1.0, 20.0, 60.0)]
+    assert rates[0] < rates[1] < rates[2]
+    # Same ratio latency/interval, same physics: shorter blocks with shorter latency.
+    assert mean_stale(6.0, 60.0) > mean_stale(6.0, 600.0)
+
+
+def test_stale_rate_is_close_to_the_simple_estimate():
+    # One hop of 30 s in a full mesh: a competitor must appear within 30 s,
+    # probability 1 - exp(-30/600) ~ 4.9%; over 30 x 200 blocks the mean
+    # should land within 20% of it.
+    runs = [simulate(TEN_EQUAL, latency=30.0, n_blocks=200, seed=s) for s in range(30)]
+    mean = sum(r.stale_rate for r in runs) / len(runs)
+    assert mean == pytest.approx(approx_stale_rate(30.0, 600.0), rel=0.2)
+    assert approx_stale_rate(30.0, 600.0) == pytest.approx(1 - math.exp(-0.05))
+
+
+def test_every_stale_block_is_undone_by_a_reorg():
+    # A stale block was once its miner's tip; for it to end off the best chain
+    # some reorg must disconnect it, so the undone blocks add up to at least
+    # the number of stale blocks.
+    for seed in range(8):
+        result = simulate([0.25] * 4, latency=60.0, n_blocks=150, seed=seed)
+        assert result.stale_blocks > 0
+        assert sum(result.reorg_depths) >= result.stale_blocks
+        assert result.reorgs == len(result.reorg_depths) and result.max_reorg_depth >= 1
+
+
+def test_convergence_takes_at_least_one_hop():
+    result = simulate(TEN_EQUAL, latency=5.0, n_blocks=100, seed=2)
+    assert result.convergence_times
+    assert min(result.convergence_times) == pytest.approx(5.0)
+    assert result.mean_convergence_time >= 5.0
+    assert result.max_convergence_time >= result.mean_convergence_time
+
+
+def test_propagation_time_follows_graph_distance():
+    # Full mesh: one hop. Ring of 10: the farthest node is 5 hops away.
+    # A line of 10: 9 hops from one end, so at least 5 from the middle.
+    full = simulate(TEN_EQUAL, latency=2.0, n_blocks=50, seed=4)
+    ring = simulate(TEN_EQUAL, latency=2.0, n_blocks=50, seed=4, topology="ring")
+    assert full.mean_propagation_time == pytest.approx(2.0)
+    assert ring.mean_propagation_time == pytest.approx(10.0)
+    assert full.mean_latency == 2.0
+
+
+def test_explicit_topology_and_latency_matrix():
+    star = [[1, 2, 3], [0], [0], [0]]
+    latency = [[0, 1, 2, 3], [1, 0, 0, 0], [2, 0, 0, 0], [3, 0, 0, 0]]
+    result = simulate([0.25] * 4, latency=latency, topology=star, n_blocks=60, seed=5)
+    assert result.n_nodes == 4 and result.blocks_mined == 60
+    with pytest.raises(ValueError):
+        simulate([0.5, 0.5], topology=[[1]])
+    with pytest.raises(ValueError):
+        simulate([0.0, 0.0])
+    with pytest.raises(ValueError):
+        simulate([1.0, 1.0], topology="mesh")
+
+
+def test_relay_only_nodes_mine_nothing():
+    result = simulate([0.5, 0.0, 0.5], latency=1.0, n_blocks=80, seed=6, topology="line")
+    assert result.mined_by[1] == 0 and result.mined_by[0] + result.mined_by[2] == 80
+
+
+def test_hash_share_is_reflected_in_blocks_found():
+    result = simulate([0.7, 0.2, 0.1], latency=1.0, n_blocks=400, seed=8)
+    # Binomial(400, 0.7): mean 280, sd ~9.2.
+    assert abs(result.mined_by[0] - 280) < 5 * 9.2
+
+
+# -- the whitepaper's attack analysis --------------------------------------------------------------
+
+@pytest.mark.parametrize("row", TABLE["probabilities"], ids=lambda r: f"q={r['q']},z={r['z']}")
+def test_nakamoto_formula_reproduces_the_paper(row):
+    assert round(nakamoto_attack_probability(row["q"], row["z"]), 7) == pytest.approx(row["P"], abs=1e-12)
+
+
+@pytest.mark.parametrize("row", TABLE["z_for_p_below_0_001"], ids=lambda r: f"q={r['q']}")
+def test_confirmations_needed_for_p_below_0_1_percent(row):
+    z = 0
+    while nakamoto_attack_probability(row["q"], z) >= 0.001:
+        z += 1
+    assert z == row["z"]
+
+
+def test_majority_attacker_always_wins_on_paper():
+    assert nakamoto_attack_probability(0.5, 10) == 1.0
+    assert nakamoto_attack_probability(0.6, 100) == 1.0
+    assert catch_up_probability(0.6, 50) == 1.0
+    with pytest.raises(ValueError):
+        nakamoto_attack_probability(1.5, 1)
+
+
+def test_catch_up_probability_is_gamblers_ruin():
+    assert catch_up_probability(0.25, 3) == pytest.approx((0.25 / 0.75) ** 3)
+    assert catch_up_probability(0.1, 0) == 1.0
+
+
+def negative_binomial_by_hand(q, z):
+    p = 1 - q
+    return sum(math.comb(k + z - 1, k) * p ** z * q ** k * (1 if k >= z else (q / p) ** (z - k))
+               for k in range(2000))
+
+
+@pytest.mark.parametrize("q, z", [(0.1, 1), (0.1, 5), (0.3, 5), (0.3, 10), (0.45, 6)])
+def test_exact_attack_probability(q, z):
+    assert exact_attack_probability(q, z) == pytest.approx(negative_binomial_by_hand(q, z), rel=1e-9)
+    assert exact_attack_probability(0.6, z) == 1.0 and exact_attack_probability(q, 0) == 1.0
+
+
+@pytest.mark.parametrize("q, z", [(0.1, 2), (0.3, 5), (0.3, 10)])
+def test_simulation_matches_the_papers_model(q, z):
+    # honest_time='expected' is Satoshi's Poisson assumption: compare with his formula.
+    result = simulate_attack(q, z, trials=20_000, seed=21, honest_time="expected")
+    target = nakamoto_attack_probability(q, z)
+    assert abs(result.probability - target) < 4 * math.sqrt(target * (1 - target) / result.trials) + 1e-4
+
+
+@pytest.mark.parametrize("q, z", [(0.1, 2), (0.3, 5), (0.25, 8)])
+def test_simulation_matches_the_exact_race(q, z):
+    result = simulate_attack(q, z, trials=20_000, seed=22)
+    target = exact_attack_probability(q, z)
+    assert abs(result.probability - target) < 4 * math.sqrt(target * (1 - target) / result.trials) + 1e-4
+    assert result.standard_error > 0
+
+
+def test_simulation_is_reproducible():
+    assert simulate_attack(0.3, 5, trials=500, seed=9) == simulate_attack(0.3, 5, trials=500, seed=9)
+    assert simulate_attack(0.3, 5, trials=500, seed=9) != simulate_attack(0.3, 5, trials=500, seed=10)
+
+
+def test_majority_attacker_overtakes_the_honest_chain():
+    result = simulate_attack(0.6, 6, trials=2_000, seed=5)
+    assert result.successes == result.trials
+    trace = attack_race(0.6, 6, seed=5)
+    honest, attacker = trace[-1]
+    assert honest >= 6 and attacker >= honest
+    assert trace[0] == (0, 0)
+    assert all(h + a == i for i, (h, a) in enumerate(trace))
+
+
+def test_minority_attacker_mostly_fails():
+    result = simulate_attack(0.1, 6, trials=5_000, seed=5)
+    assert result.probability < 0.01
+    long_race = attack_race(0.1, 6, seed=1, max_blocks=200)
+    assert len(long_race) == 201 and long_race[-1][1] < long_race[-1][0]
+
+
+def test_attack_arguments_are_checked():
+    with pytest.raises(ValueError):
+        simulate_attack(0.3, 5, honest_time="sometimes")
+    with pytest.raises(ValueError):
+        simulate_attack(1.2, 5)
+
