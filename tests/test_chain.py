@@ -212,3 +212,17 @@ def test_a_corrupt_state_file_is_one_sentence(tmp_path):
         connect("anvil", state_file=state)
     assert info.value.kind == "node" and "anvil exited as it started" in str(info.value)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.anvil
+def test_url_target_takes_its_keys_from_the_mnemonic_env_var(monkeypatch):
+    # BIP-39's all-"abandon" test phrase: a different, valid mnemonic.
+    phrase = "abandon " * 11 + "about"
+    monkeypatch.setenv("GRIDCHAIN_MNEMONIC", phrase)
+    node = AnvilProcess.start(accounts=1)
+    try:
+        with connect(node.url, accounts=2) as chain:
+            assert [a.address for a in chain.accounts] == [a.address for a in Accounts.derive(2, phrase)]
+            assert chain.accounts[0].address != Accounts.derive(1)[0].address
+    finally:
+        node.stop()

@@ -8,7 +8,6 @@ propagation times; statistical checks use binomial standard errors.
 
 import json
 import math
-import time
 from pathlib import Path
 
 import pytest
@@ -56,10 +55,9 @@ def test_node_view_follows_the_highest_block_and_keeps_the_first_seen_on_ties():
     assert view.tip == b_grandchild
 
 
-def test_two_hundred_blocks_run_fast():
-    started = time.perf_counter()
+def test_two_hundred_blocks_are_all_accounted_for():
+    # (Speed is a benchmark's business, not a test's: no timing here.)
     result = simulate(TEN_EQUAL, latency=10.0, n_blocks=200, seed=1)
-    assert time.perf_counter() - started < 2.0
     assert result.blocks_mined == 200
     assert result.main_chain_length + result.stale_blocks == 200
     assert sum(result.mined_by) == 200 and sum(result.main_chain_by) == result.main_chain_length

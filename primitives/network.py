@@ -1,0 +1,458 @@
+"""Discrete-event simulation of miners gossiping blocks over a network.
+
+Why forks happen: a block needs time to reach everyone. If another miner
+finds a block before hearing of the last one, two blocks share a parent, the
+network is split for a while, and one of them ends up stale. The stale rate
+grows with (propagation delay) / (block interval), which is why Bitcoin
+chose ten minutes when blocks take seconds to spread.
+
+Model (kept small on purpose):
+- node i mines with a share s_i of the total hash power; blocks are found as
+  a Poisson process with rate 1 / block_interval, each by node i with
+  probability s_i (memorylessness makes this equal to every miner racing
+  independently with rate s_i / block_interval);
+- a miner always builds on its own current tip;
+- when a node connects a block it relays it to its neighbours, which receive
+  it `latency` seconds later; a block whose parent is missing waits;
+- each node follows the highest chain; on a tie it keeps the block it saw
+  first (all blocks have equal difficulty here, so most work == highest).
+
+No real proof of work or hashing is involved: blocks are small records.
+Everything random comes from random.Random(seed), so a seed replays exactly.
+
+The second half covers the double-spend race of the Bitcoin whitepaper,
+section 11: `nakamoto_attack_probability` is Satoshi's formula and
+`simulate_attack` estimates the same probability by simulation.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+from dataclasses import dataclass
+from typing import Sequence
+
+# -----------------------------------------------------------------------------
+# Gossip network simulation
+
+
+@dataclass(frozen=True)
+class SimBlock:
+    """A block in the simulation: only the facts fork choice needs."""
+
+    id: int          # 0 is genesis; ids increase in order of discovery
+    parent: int      # id of the parent block (-1 for genesis)
+    height: int      # genesis is 0
+    miner: int       # index of the node that found it (-1 for genesis)
+    time: float      # simulated seconds when it was found
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Summary of one run of `simulate`."""
+
+    seed: int
+    n_nodes: int
+    block_interval: float            # seconds, mean time between blocks
+    mean_latency: float              # seconds, mean over the links used
+    blocks_mined: int
+    main_chain_length: int           # blocks on the final best chain, genesis excluded
+    stale_blocks: int                # mined blocks that ended off the best chain
+    stale_rate: float                # stale_blocks / blocks_mined
+    forks: int                       # blocks that got two or more children
+    reorg_depths: tuple[int, ...]    # blocks undone by each tip switch to a non-descendant, all nodes
+    convergence_times: tuple[float, ...]  # length of each period the nodes' tips disagreed
+    mean_propagation_time: float     # mean time for a block to reach every node
+    duration: float                  # simulated seconds until the network settled
+    mined_by: tuple[int, ...]        # blocks found per node
+    main_chain_by: tuple[int, ...]   # best-chain blocks per node
+
+    @property
+    def reorgs(self) -> int:
+        """Number of reorganisations, summed over all nodes."""
+        return len(self.reorg_depths)
+
+    @property
+    def max_reorg_depth(self) -> int:
+        """Most blocks any node had to undo at once (0 if none)."""
+        return max(self.reorg_depths, default=0)
+
+    @property
+    def mean_convergence_time(self) -> float:
+        """Average length of a disagreement period (0 if the nodes never disagreed)."""
+        if not self.convergence_times:
+            return 0.0
+        return sum(self.convergence_times) / len(self.convergence_times)
+
+    @property
+    def max_convergence_time(self) -> float:
+        """Longest time the nodes' tips disagreed."""
+        return max(self.convergence_times, default=0.0)
+
+
+class NodeView:
+    """One node's knowledge: which blocks it has, orphans waiting, its tip.
+
+    A lightweight BlockTree: every block has the same difficulty here, so the
+    best tip is simply the highest block, and on equal height the first seen.
+    """
+
+    def __init__(self, genesis: SimBlock):
+        """Start knowing only the genesis block."""
+        self.known: set[int] = {genesis.id}
+        self.waiting: dict[int, list[SimBlock]] = {}
+        self.tip = genesis
+
+    def receive(self, block: SimBlock) -> list[SimBlock]:
+        """Take in a block; return the blocks connected as a result (to relay)."""
+        if block.id in self.known:
+            return []
+        if block.parent not in self.known:
+            pending = self.waiting.setdefault(block.parent, [])
+            if all(b.id != block.id for b in pending):
+                pending.append(block)
+            return []
+        connected, queue = [], [block]
+        while queue:
+            current = queue.pop(0)
+            if current.id in self.known:
+                continue
+            self.known.add(current.id)
+            connected.append(current)
+            if current.height > self.tip.height:   # strictly higher: first seen wins ties
+                self.tip = current
+            queue.extend(self.waiting.pop(current.id, []))
+        return connected
+
+
+def _neighbours(n: int, topology: str | Sequence[Sequence[int]]) -> list[list[int]]:
+    if not isinstance(topology, str):
+        adjacency = [sorted(set(row)) for row in topology]
+        if len(adjacency) != n:
+            raise ValueError("topology must list neighbours for every node")
+        return adjacency
+    if topology == "full":
+        return [[j for j in range(n) if j != i] for i in range(n)]
+    if topology == "ring":
+        return [sorted({(i - 1) % n, (i + 1) % n} - {i}) for i in range(n)]
+    if topology == "line":
+        return [[j for j in (i - 1, i + 1) if 0 <= j < n] for i in range(n)]
+    raise ValueError("topology is 'full', 'ring', 'line' or a list of neighbour lists")
+
+
+def _ancestor_at(blocks: list[SimBlock], block: SimBlock, height: int) -> SimBlock:
+    while block.height > height:
+        block = blocks[block.parent]
+    return block
+
+
+def _fork_height(blocks: list[SimBlock], a: SimBlock, b: SimBlock) -> int:
+    a = _ancestor_at(blocks, a, min(a.height, b.height))
+    b = _ancestor_at(blocks, b, a.height)
+    while a.id != b.id:
+        a, b = blocks[a.parent], blocks[b.parent]
+    return a.height
+
+
+def simulate(
+    shares: Sequence[float],
+    *,
+    block_interval: float = 600.0,
+    latency: float | Sequence[Sequence[float]] = 2.0,
+    n_blocks: int = 200,
+    seed: int = 0,
+    topology: str | Sequence[Sequence[int]] = "full",
+) -> SimulationResult:
+    """Simulate n_blocks being mined and gossiped; return forks, stale rate and more.
+
+    shares: hash-power share of each node (normalised; zeros are relay-only
+    nodes). latency: seconds per hop, one number or an n x n matrix.
+    topology: 'full' (everyone linked), 'ring', 'line' or neighbour lists.
+    After the last block is mined the simulation runs until every message
+    has been delivered, so the result describes a settled network.
+    """
+    n = len(shares)
+    total_share = float(sum(shares))
+    if n == 0 or total_share <= 0 or any(s < 0 for s in shares):
+        raise ValueError("shares must be non-negative with a positive sum")
+    cumulative = []
+    running = 0.0
+    for s in shares:
+        running += s / total_share
+        cumulative.append(running)
+    links = _neighbours(n, topology)
+
+    def delay(i: int, j: int) -> float:
+        return float(latency) if isinstance(latency, (int, float)) else float(latency[i][j])
+
+    used = [delay(i, j) for i in range(n) for j in links[i]]
+    mean_latency = sum(used) / len(used) if used else 0.0
+
+    rng = random.Random(seed)
+    genesis = SimBlock(0, -1, 0, -1, 0.0)
+    blocks = [genesis]
+    nodes = [NodeView(genesis) for _ in range(n)]
+    seen_at: list[list[float]] = [[0.0] * n]     # seen_at[block][node]
+    tip_count = {0: n}                           # how many nodes have each tip
+    events: list[tuple[float, int, int, int]] = []  # (time, sequence, node, block id)
+    sequence = 0
+    reorg_depths: list[int] = []
+    episodes: list[float] = []
+    disagree_since: float | None = None
+    mined_by = [0] * n
+    now = 0.0
+    next_find = rng.expovariate(1.0 / block_interval)
+
+    def deliver(node: int, block: SimBlock, t: float) -> None:
+        nonlocal sequence
+        view = nodes[node]
+        old_tip = view.tip
+        for connected in view.receive(block):
+            seen_at[connected.id][node] = t
+            for other in links[node]:
+                sequence += 1
+                heapq.heappush(events, (t + delay(node, other), sequence, other, connected.id))
+        if view.tip.id != old_tip.id:
+            tip_count[old_tip.id] -= 1
+            if not tip_count[old_tip.id]:
+                del tip_count[old_tip.id]
+            tip_count[view.tip.id] = tip_count.get(view.tip.id, 0) + 1
+            fork = _fork_height(blocks, old_tip, view.tip)
+            if fork < old_tip.height:             # old tip is not an ancestor: a reorg
+                reorg_depths.append(old_tip.height - fork)
+
+    while True:
+        mining = len(blocks) - 1 < n_blocks
+        if mining and (not events or next_find <= events[0][0]):
+            now = next_find
+            draw = rng.random()
+            miner = next((i for i, c in enumerate(cumulative) if draw < c), n - 1)
+            parent = nodes[miner].tip
+            block = SimBlock(len(blocks), parent.id, parent.height + 1, miner, now)
+            blocks.append(block)
+            seen_at.append([math.inf] * n)
+            mined_by[miner] += 1
+            deliver(miner, block, now)
+            next_find = now + rng.expovariate(1.0 / block_interval)
+        elif events:
+            now, _, node, block_id = heapq.heappop(events)
+            deliver(node, blocks[block_id], now)
+        else:
+            break
+        agree = len(tip_count) == 1
+        if not agree and disagree_since is None:
+            disagree_since = now
+        elif agree and disagree_since is not None:
+            episodes.append(now - disagree_since)
+            disagree_since = None
+
+    # Settled: every node knows every block. Ties left at equal height are
+    # resolved the way they would be by the next block: take the earliest.
+    best = min((view.tip for view in nodes), key=lambda b: (-b.height, b.id))
+    main = set()
+    walker = best
+    while walker.id != 0:
+        main.add(walker.id)
+        walker = blocks[walker.parent]
+    children: dict[int, int] = {}
+    for b in blocks[1:]:
+        children[b.parent] = children.get(b.parent, 0) + 1
+    main_by = [0] * n
+    for block_id in main:
+        main_by[blocks[block_id].miner] += 1
+    mined = len(blocks) - 1
+    spread = [max(seen_at[b.id]) - b.time for b in blocks[1:] if max(seen_at[b.id]) < math.inf]
+    return SimulationResult(
+        seed=seed,
+        n_nodes=n,
+        block_interval=block_interval,
+        mean_latency=mean_latency,
+        blocks_mined=mined,
+        main_chain_length=len(main),
+        stale_blocks=mined - len(main),
+        stale_rate=(mined - len(main)) / mined if mined else 0.0,
+        forks=sum(1 for count in children.values() if count > 1),
+        reorg_depths=tuple(reorg_depths),
+        convergence_times=tuple(episodes),
+        mean_propagation_time=sum(spread) / len(spread) if spread else 0.0,
+        duration=now,
+        mined_by=tuple(mined_by),
+        main_chain_by=tuple(main_by),
+    )
+
+
+def approx_stale_rate(delay: float, block_interval: float) -> float:
+    """Rough stale rate when every block takes `delay` seconds to reach everyone.
+
+    A block goes stale if a competitor appears while it propagates:
+    1 - exp(-delay / interval), about delay / interval when that is small.
+    """
+    return 1.0 - math.exp(-delay / block_interval)
+
+
+# -----------------------------------------------------------------------------
+# Double-spend race (Bitcoin whitepaper, section 11)
+
+
+def catch_up_probability(q: float, z: int) -> float:
+    """Chance an attacker with share q ever catches up from z blocks behind.
+
+    Gambler's ruin: 1 if q >= p, else (q/p)**z, where p = 1 - q.
+    """
+    p = 1.0 - q
+    return 1.0 if q >= p else (q / p) ** z
+
+
+def nakamoto_attack_probability(q: float, z: int) -> float:
+    """Satoshi's double-spend success probability (whitepaper, section 11).
+
+    The attacker's progress while the honest chain gains z blocks is taken
+    as Poisson with mean lambda = z * q / p; from a deficit of z - k he then
+    catches up with probability (q/p)**(z - k). Direct port of the paper's
+    C function AttackerSuccessProbability.
+    """
+    if not 0.0 <= q <= 1.0 or z < 0:
+        raise ValueError("need 0 <= q <= 1 and z >= 0")
+    p = 1.0 - q
+    if q >= p:
+        return 1.0
+    lam = z * (q / p)
+    total = 1.0
+    for k in range(z + 1):
+        poisson = math.exp(-lam)
+        for i in range(1, k + 1):
+            poisson *= lam / i
+        total -= poisson * (1.0 - (q / p) ** (z - k))
+    return total
+
+
+def exact_attack_probability(q: float, z: int) -> float:
+    """The same race without the Poisson shortcut.
+
+    While the honest chain finds z blocks, the attacker's count k is negative
+    binomial: P(k) = C(k + z - 1, k) p**z q**k (cf. M. Rosenfeld, "Analysis of
+    hashrate-based double spending", 2014). Same catch-up rule as the paper.
+    """
+    if not 0.0 <= q <= 1.0 or z < 0:
+        raise ValueError("need 0 <= q <= 1 and z >= 0")
+    p = 1.0 - q
+    if q >= p or z == 0:
+        return 1.0
+    total, k, mass = 0.0, 0, 0.0
+    while mass < 1.0 - 1e-15 and k < 100_000:
+        pk = math.comb(k + z - 1, k) * p ** z * q ** k
+        mass += pk
+        total += pk * (1.0 if k >= z else (q / p) ** (z - k))
+        k += 1
+    return total
+
+
+@dataclass(frozen=True)
+class AttackResult:
+    """Monte Carlo estimate of a double-spend attack's success probability."""
+
+    q: float           # attacker's share of the hash power
+    z: int             # confirmations the merchant waits for
+    trials: int
+    successes: int
+    honest_time: str   # 'random' (exact race) or 'expected' (the paper's Poisson model)
+    seed: int
+
+    @property
+    def probability(self) -> float:
+        """Fraction of trials in which the attacker caught up."""
+        return self.successes / self.trials
+
+    @property
+    def standard_error(self) -> float:
+        """Binomial standard error of the estimate."""
+        p = self.probability
+        return math.sqrt(max(p * (1 - p), 1e-12) / self.trials)
+
+
+def _poisson(rng: random.Random, lam: float) -> int:
+    """Number of rate-1 arrivals in a window of length lam."""
+    count, t = 0, rng.expovariate(1.0)
+    while t < lam:
+        count += 1
+        t += rng.expovariate(1.0)
+    return count
+
+
+def _give_up_deficit(q: float, tolerance: float) -> int | None:
+    p = 1.0 - q
+    if q >= p:
+        return None
+    return max(1, math.ceil(math.log(tolerance) / math.log(q / p)))
+
+
+def attack_race(q: float, z: int, seed: int = 0, max_blocks: int = 10_000) -> list[tuple[int, int]]:
+    """One block-by-block race: (honest blocks, attacker blocks) after each block.
+
+    The attacker mines privately from the moment the payment is sent; the race
+    ends when the merchant has z confirmations *and* the attacker's chain is
+    at least as long (success), or after max_blocks (a plot-friendly trace).
+    """
+    rng = random.Random(seed)
+    honest = attacker = 0
+    trace = [(0, 0)]
+    for _ in range(max_blocks):
+        if rng.random() < q:
+            attacker += 1
+        else:
+            honest += 1
+        trace.append((honest, attacker))
+        if honest >= z and attacker >= honest:
+            break
+    return trace
+
+
+def simulate_attack(
+    q: float,
+    z: int,
+    *,
+    trials: int = 10_000,
+    seed: int = 0,
+    honest_time: str = "random",
+    tolerance: float = 1e-9,
+    max_steps: int = 100_000,
+) -> AttackResult:
+    """Estimate by simulation the chance that a private attacker with share q
+    overtakes a merchant's z confirmations.
+
+    Phase 1: while the honest chain finds z blocks, count the attacker's
+    blocks k. With honest_time='random' every block goes to the attacker with
+    probability q (the exact race, compare `exact_attack_probability`); with
+    'expected' the honest chain takes exactly its mean time, so k is Poisson
+    with mean z*q/p as in the paper (compare `nakamoto_attack_probability`).
+    Phase 2: from a deficit of z - k, a +1/-1 random walk until the attacker
+    draws level (success). A walk that falls so far behind that returning has
+    probability < tolerance counts as a failure, which biases the estimate by
+    less than tolerance; max_steps bounds each trial.
+    """
+    if honest_time not in ("random", "expected"):
+        raise ValueError("honest_time is 'random' or 'expected'")
+    if not 0.0 <= q <= 1.0 or z < 0 or trials <= 0:
+        raise ValueError("need 0 <= q <= 1, z >= 0 and trials > 0")
+    rng = random.Random(seed)
+    p = 1.0 - q
+    give_up = _give_up_deficit(q, tolerance)
+    successes = 0
+    for _ in range(trials):
+        if honest_time == "random":
+            honest = k = 0
+            while honest < z:
+                if rng.random() < q:
+                    k += 1
+                else:
+                    honest += 1
+        else:
+            k = _poisson(rng, z * q / p) if p > 0 else z
+        deficit = z - k
+        steps = 0
+        while 0 < deficit and (give_up is None or deficit < give_up) and steps < max_steps:
+            deficit += -1 if rng.random() < q else 1
+            steps += 1
+        successes += deficit <= 0
+    return AttackResult(q, z, trials, successes, honest_time, seed)
