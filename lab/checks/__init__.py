@@ -1,0 +1,1 @@
+"""Checks for the notebooks' exercises, one module per notebook (nbNN.py)."""

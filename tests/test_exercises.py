@@ -1,0 +1,29 @@
+"""The exercise checker itself: verdicts, and checks that can fail."""
+import pytest
+
+from lab.exercises import SOLVED, UNSOLVED, WRONG, check
+from lab.solutions import nb00
+
+
+def test_unsolved_wrong_raising_and_solved(capsys):
+    def unsolved(data):
+        raise NotImplementedError
+
+    assert check("00.1", unsolved).status == UNSOLVED
+    assert check("00.1", lambda data: data.hex().upper()).status == WRONG
+    assert check("00.1", lambda data: 1 / 0).status == WRONG
+    assert check("00.1", nb00.to_hex).status == SOLVED
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("⏳ Exercise 00.1 not solved yet")
+    assert lines[1].startswith("❌ Exercise 00.1 not right yet") and "expected '00ff'" in lines[1]
+    assert "ZeroDivisionError" in lines[2]
+    assert lines[3].startswith("✅ Exercise 00.1 solved")
+
+
+@pytest.mark.parametrize("exercise_id, wrong", [
+    ("00.2", lambda text: int(text, 10) if text.isdigit() else 0),
+    ("00.3", lambda text: text[::-1]),                       # reverses characters, not bytes
+    ("00.4", lambda data: len(data) * 4),
+])
+def test_each_check_rejects_a_plausible_mistake(exercise_id, wrong):
+    assert check(exercise_id, wrong).status == WRONG
