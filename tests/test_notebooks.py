@@ -29,7 +29,9 @@ def notebook_number(path: Path) -> str:
 
 
 def execute(nb: nbformat.NotebookNode) -> str:
-    """Run the notebook in a fresh kernel; return all of its text output."""
+    """Run the notebook in a fresh kernel, with the chart rules watched; return its text output."""
+    nb.cells.insert(0, nbformat.v4.new_code_cell("from lab import chart_rules; chart_rules.watch()"))
+    nb.cells.append(nbformat.v4.new_code_cell("chart_rules.report()"))
     client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name="python3",
                             resources={"metadata": {"path": str(NOTEBOOKS_DIR)}})
     client.execute()
@@ -81,6 +83,7 @@ def test_runs_as_shipped(notebook):
     for exercise_id in ids:
         assert f"⏳ Exercise {exercise_id} not solved yet" in text
     assert "✅ Exercise" not in text and "❌ Exercise" not in text
+    assert "CHART RULE:" not in text, text[text.index("CHART RULE:"):]
 
 
 def test_runs_with_the_reference_solutions(notebook):

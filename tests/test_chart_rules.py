@@ -1,0 +1,36 @@
+"""The chart rules catch untitled charts and unlabelled or unit-less axes."""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from lab.chart_rules import problems  # noqa: E402
+
+
+def test_a_complete_chart_passes():
+    fig, ax = plt.subplots()
+    ax.plot([1, 2, 3], [1, 4, 9])
+    ax.set(title="Attempts against k", xlabel="k (bits)", ylabel="attempts [count]")
+    assert problems(fig) == []
+    plt.close(fig)
+
+
+def test_missing_title_label_and_unit_are_each_reported():
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    ax.set_xlabel("time")
+    found = problems(fig)
+    plt.close(fig)
+    assert any("no title" in p for p in found)
+    assert any("x label 'time' gives no unit" in p for p in found)
+    assert any("y axis has no label" in p for p in found)
+
+
+def test_categorical_axes_and_drawings_are_exempt():
+    fig, (bars, drawing) = plt.subplots(1, 2)
+    bars.bar(["naive", "midstate"], [1.0, 4.0])
+    bars.set(title="Hash rate", ylabel="hash rate (H/s)")
+    drawing.imshow([[0, 1], [1, 0]])
+    drawing.axis("off")
+    assert problems(fig) == []
+    plt.close(fig)
