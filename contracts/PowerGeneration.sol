@@ -29,6 +29,10 @@ pragma solidity 0.8.37;
  *  5. `// SPDX-License-Identifier` and an exact `pragma solidity 0.8.37`:
  *     0.6.8+ warns without the licence line, and the exact pragma ties the
  *     source to the compiler that built the committed artifact.
+ *  6. (Implicit, from the compiler, not the source.) 0.8's default ABI coder
+ *     v2 validates calldata: a call with a malformed bool or address, or
+ *     with too few argument bytes, now reverts where 0.4 read what it got.
+ *     Well-formed calls, which is all any client sends, behave the same.
  *
  * Kept on purpose (quirks of the seed that the curriculum discusses):
  *  - `GeneratePower` silently `return`s for a caller without the generation

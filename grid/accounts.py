@@ -48,7 +48,14 @@ class NamedAccount:
 @lru_cache(maxsize=4)
 def _seed(mnemonic: str) -> bytes:
     # PBKDF2 with 2048 rounds: slow enough to be worth doing once.
-    return seed_from_mnemonic(mnemonic, passphrase="")
+    if not isinstance(mnemonic, str):
+        raise GridError(f"a mnemonic is a phrase of words, not {type(mnemonic).__name__}", kind="input")
+    try:
+        return seed_from_mnemonic(mnemonic, passphrase="")
+    except Exception:  # eth-account says ValidationError for a bad word or checksum
+        raise GridError(f"the mnemonic is not a valid BIP-39 phrase ({len(mnemonic.split())} words): check "
+                        f"${MNEMONIC_ENV}, or unset it to use the documented test mnemonic",
+                        kind="input") from None
 
 
 def derive_account(index: int, mnemonic: str = TEST_MNEMONIC) -> NamedAccount:

@@ -1,7 +1,8 @@
 """Command line: `python -m grid demo | node | compile`.
 
-Every GridError is printed as one sentence on stderr (exit status 2); no
-traceback ever reaches a student.
+Every GridError is printed as one sentence on stderr (exit status 2), and
+argparse reports bad options the same way, so a student sees no traceback for
+any failure the toolkit anticipates.
 """
 from __future__ import annotations
 
@@ -77,6 +78,14 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     return 0
 
 
+def _account_count(text: str) -> int:
+    from .chain.base import MAX_ACCOUNTS
+
+    if not text.isdigit() or not 1 <= int(text) <= MAX_ACCOUNTS:
+        raise argparse.ArgumentTypeError(f"give a whole number from 1 to {MAX_ACCOUNTS}, not {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for `python -m grid`."""
     parser = argparse.ArgumentParser(prog="python -m grid", description=__doc__.splitlines()[0])
@@ -92,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     node.add_argument("--port", type=int, default=8545, help="RPC port (default 8545; 0 = any free port)")
     node.add_argument("--host", default="127.0.0.1",
                       help="address to listen on (0.0.0.0 to share with a classroom network)")
-    node.add_argument("--accounts", type=int, default=10, help="funded, unlocked accounts (default 10)")
+    node.add_argument("--accounts", type=_account_count, default=10,
+                      help="funded, unlocked accounts (default 10, at most 1000)")
     node.set_defaults(run=_cmd_node)
 
     comp = sub.add_parser("compile", help="compile contracts/*.sol and write the artifacts")

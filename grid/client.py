@@ -6,8 +6,9 @@
     client.sell_power("consumer1", 100, sender="generator1")
     client.generation_balance(sender="generator1")         # -> -100
 
-Every failure is a `GridError` with one readable sentence (bad input, an
-unknown account, a missing right, a revert, a node that is down). Arguments
+Every failure of the client's methods is a `GridError` with one readable
+sentence (bad input, an unknown account, a missing right, a revert, a node
+that is down). Arguments
 are checked before anything is sent, and with `preflight=True` (the default)
 the contract's rights and balances are checked too, so a transaction that
 would revert is not sent at all. Every transaction and call is recorded in
@@ -15,20 +16,20 @@ would revert is not sent at all. Every transaction and call is recorded in
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from eth_abi import decode, encode
 from eth_utils import function_signature_to_4byte_selector
 
 from .accounts import NamedAccount
-from .chain import Chain, Receipt, TxReverted
+from .chain import Chain, TxReverted
 from .compiler import Artifact, load_artifact
 from .errors import GridError
 from .revert import decode_revert_reason
-from .storage import UserRecord, mapping_slot, read_struct_in_mapping, read_variable
+from .storage import UserRecord, mapping_slot, read_struct_in_mapping, read_value, read_variable
 from .txlog import TxLog, TxLogEntry
-from .validation import check_argument
+from .validation import check_address, check_argument
 
 CONTRACT_NAME = "PowerGeneration"
 DEPLOY_GAS = 3_000_000
@@ -51,8 +52,6 @@ PARAMETER_LABELS = {
 }
 USERS_MAPPING = "user"
 ADMIN_VARIABLE = "administrator"
-RIGHTS_MEMBER_SLOT = 6     # generaterights (byte 0) and userights (byte 1) share slot +6
-USE_POWER_MEMBER_SLOT = 4  # usePower
 
 
 @dataclass(frozen=True)
@@ -73,11 +72,10 @@ class FunctionSpec:
     @classmethod
     def from_abi(cls, item: dict) -> "FunctionSpec":
         """Build from one ABI entry of type "function"."""
-        inputs = tuple((p["type"], p["name"]) for p in item["inputs"])
-        outputs = tuple((p["type"], p["name"]) for p in item["outputs"])
-        signature = f"{item['name']}({','.join(t for t, _ in inputs)})"
-        return cls(item["name"], inputs, outputs, item["stateMutability"] in ("view", "pure"),
-                   function_signature_to_4byte_selector(signature))
+        spec = cls(item["name"], tuple((p["type"], p["name"]) for p in item["inputs"]),
+                   tuple((p["type"], p["name"]) for p in item["outputs"]),
+                   item["stateMutability"] in ("view", "pure"), b"")
+        return replace(spec, selector=function_signature_to_4byte_selector(spec.signature))
 
 
 def _labelled(kind_name: tuple[str, str]) -> str:
@@ -92,7 +90,10 @@ class PowerGridClient:
                  preflight: bool = True) -> None:
         self.chain = chain
         self.artifact = artifact or load_artifact(CONTRACT_NAME)
-        self.address = address
+        self.address = check_address(address, "the contract address")
+        if not chain.code_at(self.address):
+            raise GridError(f"there is no contract at {self.address} on this {chain.target} chain: deploy "
+                            f"one with PowerGridClient.deploy(chain), or check the address", kind="input")
         self.account = chain.account(account)
         self.log = log if log is not None else TxLog()
         self.preflight_checks = preflight
@@ -177,25 +178,33 @@ class PowerGridClient:
 
     # ------------------------------------------------------- raw functions
     def call(self, function: str, *args: Any, sender: str | NamedAccount | None = None) -> Any:
-        """Run a view function and return its (single) decoded value."""
+        """Run a view function (a query, never a transaction) and return its decoded value."""
+        spec = self._spec(function)
+        if not spec.is_view:
+            raise GridError(f"{function} changes the contract, so it is a transaction, not a call: "
+                            f"use invoke({function!r}, ...) or its readable method", kind="input")
         entry = self.invoke(function, *args, sender=sender)
         values = list(entry.decoded_output.values())
         return values[0] if len(values) == 1 else tuple(values)
 
     def invoke(self, function: str, *args: Any, sender: str | NamedAccount | None = None) -> TxLogEntry:
         """Call or transact contract `function` by its ABI name; log and return the entry."""
-        spec = self.functions.get(function)
-        if spec is None:
-            raise GridError(f"{self.artifact.contract_name} has no function {function!r}: choose one of "
-                            f"{', '.join(self.functions)}", kind="input")
+        spec = self._spec(function)
         who = self.account if sender is None else self.chain.account(sender)
         values = self._check_arguments(spec, args)
         data = spec.selector + encode([t for t, _ in spec.inputs], values)
         decoded_input = {_labelled(p): v for p, v in zip(spec.inputs, values)}
         if spec.is_view:
             return self._call(spec, who, data, decoded_input)
-        note = self.preflight(function, *values, sender=who) if self.preflight_checks else None
+        note = self._preflight_checked(function, who, values) if self.preflight_checks else None
         return self._transact(spec, who, data, decoded_input, values, note)
+
+    def _spec(self, function: Any) -> FunctionSpec:
+        spec = self.functions.get(function) if isinstance(function, str) else None
+        if spec is None:
+            raise GridError(f"{self.artifact.contract_name} has no function {function!r}: choose one of "
+                            f"{', '.join(self.functions)}", kind="input")
+        return spec
 
     def _check_arguments(self, spec: FunctionSpec, args: tuple) -> list:
         if len(args) != len(spec.inputs):
@@ -214,7 +223,7 @@ class PowerGridClient:
         if not raw and spec.outputs:
             raise GridError(f"no contract at {self.address} on this chain: deploy it first "
                             f"(PowerGridClient.deploy) or check the address", kind="input")
-        outputs = decode([t for t, _ in spec.outputs], raw)
+        outputs = _decode_outputs(spec, raw)
         entry = TxLogEntry(
             kind="call", function=spec.name, sender=who.name, sender_address=who.address,
             contract=self.address, input="0x" + data.hex(), decoded_input=decoded_input,
@@ -235,7 +244,7 @@ class PowerGridClient:
             gas_used=receipt.gas_used, status="ok" if receipt.status == 1 else "reverted", note=note)
         if receipt.status != 1:
             error = self._explain(spec, who, values, self._replay_revert_data(who, data))
-            entry = _with(entry, error=str(error))
+            entry = replace(entry, error=str(error))
             self.log.append(entry)
             error.receipt = receipt  # type: ignore[attr-defined]
             raise error
@@ -277,8 +286,15 @@ class PowerGridClient:
         (GeneratePower's silent return), else None. Reads only the few storage
         slots the contract's `require`s look at.
         """
+        spec = self._spec(function)
         who = self.account if sender is None else self.chain.account(sender)
-        problem = self._diagnose(function, who, list(values))
+        problem = self._diagnose(function, who, self._check_arguments(spec, values))
+        if isinstance(problem, GridError):
+            raise problem
+        return problem
+
+    def _preflight_checked(self, function: str, who: NamedAccount, values: list) -> str | None:
+        problem = self._diagnose(function, who, values)
         if isinstance(problem, GridError):
             raise problem
         return problem
@@ -286,14 +302,18 @@ class PowerGridClient:
     def _read(self, slot: int) -> bytes:
         return self.chain.storage_at(self.address, slot)
 
-    def _user_word(self, address: str, member_slot: int) -> bytes:
+    def _user_member(self, address: str, label: str) -> Any:
+        """One member of `user[address]`, located with solc's storage layout."""
         layout = self.artifact.storage_layout
-        base = int(next(e for e in layout["storage"] if e["label"] == USERS_MAPPING)["slot"])
-        return self._read(mapping_slot(bytes.fromhex(address[2:]), base) + member_slot)
+        entry = next(e for e in layout["storage"] if e["label"] == USERS_MAPPING)
+        struct = layout["types"][layout["types"][entry["type"]]["value"]]
+        member = next(m for m in struct["members"] if m["label"] == label)
+        slot = mapping_slot(bytes.fromhex(address[2:]), int(entry["slot"])) + int(member["slot"])
+        return read_value(self._read, slot, member["offset"], member["type"],
+                          int(layout["types"][member["type"]]["numberOfBytes"]))
 
     def _rights(self, address: str) -> tuple[bool, bool]:
-        word = self._user_word(address, RIGHTS_MEMBER_SLOT)
-        return word[-1] != 0, word[-2] != 0  # (can_generate, can_consume)
+        return self._user_member(address, "generaterights"), self._user_member(address, "userights")
 
     def _name_of(self, address: str) -> str:
         return self.chain.account(address).name if address in self.chain.accounts else address
@@ -321,7 +341,7 @@ class PowerGridClient:
                 return GridError(f"{self._name_of(buyer)} has no consumption right, so it cannot buy power: "
                                  f"ask the administrator to register it as a consumer", kind="permission",
                                  function=function)
-            balance = int.from_bytes(self._user_word(buyer, USE_POWER_MEMBER_SLOT), "big")
+            balance = self._user_member(buyer, "usePower")
             if amount == 0:
                 return GridError("the amount to sell must be above 0 (the contract's check "
                                  "usePower + _value > usePower rejects 0): give a positive amount",
@@ -336,7 +356,7 @@ class PowerGridClient:
                 return GridError(f"{who.name} has no consumption right, so it cannot consume power: ask "
                                  f"the administrator to register it as a consumer", kind="permission",
                                  function=function)
-            balance = int.from_bytes(self._user_word(who.address, USE_POWER_MEMBER_SLOT), "big")
+            balance = self._user_member(who.address, "usePower")
             if amount > balance:
                 return GridError(f"{who.name} has only {balance} unit(s) of purchased power, fewer than "
                                  f"{amount}: buy more from a generator first", kind="revert",
@@ -344,20 +364,33 @@ class PowerGridClient:
         return None
 
     def _explain(self, spec: FunctionSpec, who: NamedAccount, values: list, data: bytes) -> GridError:
-        """Turn a revert into the one readable sentence for it."""
-        try:
-            problem = self._diagnose(spec.name, who, values) if values or not spec.inputs else None
-        except GridError:
-            problem = None
+        """Turn a revert into the one readable sentence for it.
+
+        A revert that carries a reason (Error(string), Panic) is reported as
+        such; the seed's bare `require`s carry none, so the contract's state
+        is read to say which condition failed.
+        """
+        reason = decode_revert_reason(data)
+        if reason:
+            return GridError(f"{spec.name} from {who.name} was reverted by the contract: {reason}",
+                             kind="revert", function=spec.name)
+        problem = self._diagnose(spec.name, who, values) if values or not spec.inputs else None
         if isinstance(problem, GridError):
             return problem
-        reason = decode_revert_reason(data)
-        because = f": {reason}" if reason else " without a reason (the seed's require()s give none)"
-        return GridError(f"{spec.name} from {who.name} was reverted by the contract{because}",
-                         kind="revert", function=spec.name)
+        return GridError(f"{spec.name} from {who.name} was reverted by the contract without a reason "
+                         f"(the seed's require()s give none)", kind="revert", function=spec.name)
 
 
-def _with(entry: TxLogEntry, **changes: Any) -> TxLogEntry:
-    from dataclasses import replace
-
-    return replace(entry, **changes)
+def _decode_outputs(spec: FunctionSpec, raw: bytes) -> tuple:
+    """ABI-decode a call's result; invalid UTF-8 in a string shows as U+FFFD, not an error."""
+    types = [t for t, _ in spec.outputs]
+    try:
+        return decode(types, raw)
+    except Exception:
+        try:
+            values = decode(["bytes" if t == "string" else t for t in types], raw)
+        except Exception:
+            raise GridError(f"{spec.name} returned data that does not match its ABI: is this the "
+                            f"{CONTRACT_NAME} contract?", kind="revert", function=spec.name) from None
+        return tuple(v.decode("utf-8", errors="replace") if t == "string" else v
+                     for t, v in zip(types, values))

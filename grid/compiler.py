@@ -108,13 +108,20 @@ class SolcJS:
     def compile(self, standard_input: dict, base_dir: Path) -> tuple[dict, str]:
         request = json.dumps({"input": standard_input, "baseDir": str(base_dir)})
         env = dict(os.environ, NODE_PATH=str(self.module_dir.parent))
-        proc = subprocess.run([self.node, str(NODE_SCRIPT)], input=request,
-                              capture_output=True, text=True, env=env, timeout=300)
+        try:
+            proc = subprocess.run([self.node, str(NODE_SCRIPT)], input=request,
+                                  capture_output=True, text=True, env=env, timeout=300)
+        except subprocess.TimeoutExpired:
+            raise CompileError("solcjs took over 300 s: is the machine overloaded? try again") from None
         if proc.returncode != 0:
             last = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
             raise CompileError(f"solcjs failed to run ({last}): run `make setup` to reinstall node_modules")
-        reply = json.loads(proc.stdout)
-        return reply["output"], reply["version"]
+        try:
+            reply = json.loads(proc.stdout)
+            return reply["output"], reply["version"]
+        except (ValueError, KeyError, TypeError):
+            raise CompileError("solcjs printed something that is not its JSON output: "
+                               "run `make setup` to reinstall node_modules") from None
 
 
 def native_solc_version(path: str) -> str:
@@ -236,10 +243,18 @@ def cache_dir() -> Path:
     return Path(os.environ.get(CACHE_ENV) or REPO_ROOT / ".cache" / "solc")
 
 
-def cache_key(backend: SolcBackend, std_input: dict) -> str:
-    """sha256 over the compiler identity and the canonical input JSON."""
-    canonical = json.dumps(std_input, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(f"{backend.cache_id()}\n{canonical}".encode()).hexdigest()
+def cache_key(backend: SolcBackend, std_input: dict, base_dir: Path | None = None) -> str:
+    """sha256 over the compiler identity, the canonical input JSON and importable files.
+
+    Files an import could pull from `base_dir` (*.sol below it) are hashed
+    too, so editing an imported file is a cache miss.
+    """
+    digest = hashlib.sha256(backend.cache_id().encode() + b"\n")
+    digest.update(json.dumps(std_input, sort_keys=True, separators=(",", ":")).encode())
+    if base_dir is not None and Path(base_dir).is_dir():
+        for path in sorted(Path(base_dir).rglob("*.sol")):
+            digest.update(b"\n" + str(path.relative_to(base_dir)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def compile_sources(sources: dict[str, str], *, backend: SolcBackend | None = None,
@@ -247,11 +262,11 @@ def compile_sources(sources: dict[str, str], *, backend: SolcBackend | None = No
     """Compile {source name: text}; raise CompileError with solc's messages on errors."""
     backend = backend or find_backend()
     std_input = standard_input(sources)
-    key = cache_key(backend, std_input)
+    key = cache_key(backend, std_input, base_dir)
     cached = cache_dir() / f"{key}.json"
-    from_cache = use_cache and cached.exists()
-    if from_cache:
-        entry = json.loads(cached.read_text())
+    entry = _read_cache(cached) if use_cache else None
+    from_cache = entry is not None
+    if entry is not None:
         output, version = entry["output"], entry["version"]
     else:
         output, version = backend.compile(std_input, base_dir)
@@ -262,10 +277,7 @@ def compile_sources(sources: dict[str, str], *, backend: SolcBackend | None = No
         raise CompileError(f"solc found {len(errors)} error(s): {_one_line(errors[0])}{more}",
                            details=errors)
     if use_cache and not from_cache:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"version": version, "output": output}))
-        tmp.replace(cached)  # atomic: a concurrent reader never sees half a file
+        _write_cache(cached, {"version": version, "output": output})
     artifacts = {}
     for source_name, contracts in output.get("contracts", {}).items():
         for name, data in contracts.items():
@@ -319,6 +331,25 @@ def load_artifact(contract_name: str = "PowerGeneration", directory: Path = CONT
 
 
 # --------------------------------------------------------------------- helpers
+def _read_cache(path: Path) -> dict | None:
+    """A cache entry, or None when absent or unreadable (a corrupt entry is a miss)."""
+    try:
+        entry = json.loads(path.read_text())
+        return entry if isinstance(entry, dict) and {"output", "version"} <= entry.keys() else None
+    except (OSError, ValueError):
+        return None
+
+
+def _write_cache(path: Path, entry: dict) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(entry))
+        tmp.replace(path)  # atomic: a concurrent reader never sees half a file
+    except OSError:
+        pass  # a read-only checkout still compiles, just without a cache
+
+
 def _artifact_settings() -> dict:
     # outputSelection says what we asked for, not how the code was built.
     return {k: v for k, v in settings().items() if k != "outputSelection"}

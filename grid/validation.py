@@ -18,7 +18,8 @@ INT256_MIN, INT256_MAX = -(2**255), 2**255 - 1
 MAX_STRING_BYTES = 1024  # keeps a transaction's gas bounded and predictable
 
 _HEX_ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
-_INTEGER = re.compile(r"^[+-]?\d+$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")  # ASCII digits only: "١٢" is not 12 here
+MAX_DIGITS = 90  # 2**256 has 78 digits; longer text is too large before parsing it
 
 
 def _fail(label: str, problem: str, fix: str) -> GridError:
@@ -62,7 +63,10 @@ def _to_int(value: Any, label: str) -> int:
             return int(value)
         raise _fail(label, f"must be a whole number of units, not {value!r}", "round it, e.g. 100")
     if isinstance(value, str) and _INTEGER.match(value.strip().replace("_", "")):
-        return int(value.strip().replace("_", ""))
+        digits = value.strip().replace("_", "")
+        if len(digits.lstrip("+-")) > MAX_DIGITS:
+            raise _fail(label, f"is too large ({len(digits)} digits)", "give a smaller amount")
+        return int(digits)
     raise _fail(label, f"must be a whole number, not {value!r}", "type digits only, e.g. 100")
 
 
@@ -101,13 +105,16 @@ def check_string(value: Any, label: str = "the text", *, required: bool = True) 
         raise _fail(label, f"must be text, not {type(value).__name__}", "type some text")
     if required and not value.strip():
         raise _fail(label, "is empty", "type some text")
-    size = len(value.encode("utf-8"))
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise _fail(label, "contains characters that are not valid Unicode text", "retype it") from None
     if size > MAX_STRING_BYTES:
         raise _fail(label, f"is too long ({size} bytes, max {MAX_STRING_BYTES})", "shorten it")
     return value
 
 
-def check_argument(abi_type: str, value: Any, label: str, *, required_text: bool = True,
+def check_argument(abi_type: str, value: Any, label: str, *,
                    resolve_name: Callable[[str], str] | None = None) -> Any:
     """Check one argument of ABI type `abi_type`."""
     if abi_type == "address":
@@ -119,6 +126,6 @@ def check_argument(abi_type: str, value: Any, label: str, *, required_text: bool
     if abi_type == "bool":
         return check_bool(value, label)
     if abi_type == "string":
-        return check_string(value, label, required=required_text)
+        return check_string(value, label)
     raise GridError(f"{label} has ABI type {abi_type}, which this toolkit does not check yet",
                     kind="unsupported")

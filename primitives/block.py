@@ -65,8 +65,12 @@ def bits_to_target(bits: int) -> int:
 def target_to_bits(target: int, negative: bool = False) -> int:
     """Compact encoding of a target, like arith_uint256::GetCompact.
 
-    Only the three most significant bytes survive, so the round trip
-    bits -> target -> bits is exact but target -> bits -> target truncates.
+    Only the three most significant bytes survive, so target -> bits -> target
+    truncates. The round trip bits -> target -> bits gives back the same bits
+    only for canonical encodings (the ones this function produces). The same
+    target has other, non-canonical encodings, which come back canonical:
+    0x03000001 (mantissa 1, size 3) is the target 1, and target 1 encodes as
+    0x01010000; Bitcoin Core's own test turns 0x02123456 into 0x02123400.
     """
     if not 0 <= target < 1 << 256:
         raise ValueError("target must fit in 256 bits")
@@ -90,10 +94,15 @@ def difficulty_from_bits(bits: int) -> float:
     """Difficulty = target of bits 0x1d00ffff divided by this target.
 
     Computed in floating point exactly as Bitcoin Core's GetDifficulty
-    (rpc/blockchain.cpp), so the digits match `getblock` output.
+    (rpc/blockchain.cpp), so the digits match `getblock` output. Bits whose
+    mantissa is zero encode the target 0, which no hash can meet: ValueError.
     """
+    mantissa = bits & 0x00FFFFFF
+    if mantissa == 0:
+        # Core would divide by zero too; a clear message beats ZeroDivisionError.
+        raise ValueError(f"bits 0x{bits:08x} have a zero mantissa: target 0 has no difficulty")
     shift = (bits >> 24) & 0xFF
-    diff = 0x0000FFFF / (bits & 0x00FFFFFF)
+    diff = 0x0000FFFF / mantissa
     while shift < 29:
         diff *= 256.0
         shift += 1
@@ -206,14 +215,21 @@ class BlockHeader:
 # Block = header + transactions
 
 def read_varint(data: bytes, offset: int) -> tuple[int, int]:
-    """Read a Bitcoin CompactSize integer; return (value, new offset)."""
+    """Read a Bitcoin CompactSize integer; return (value, new offset).
+
+    Raises ValueError (not IndexError) when the data ends first, so a
+    truncated block reads as a parsing error.
+    """
+    if offset >= len(data):
+        raise ValueError(f"truncated data: expected a CompactSize at byte {offset}, "
+                         f"but there are only {len(data)} bytes")
     first = data[offset]
     if first < 0xFD:
         return first, offset + 1
     size = {0xFD: 2, 0xFE: 4, 0xFF: 8}[first]
     end = offset + 1 + size
     if end > len(data):
-        raise ValueError("truncated varint")
+        raise ValueError(f"truncated data: the CompactSize at byte {offset} needs {size} more bytes")
     return int.from_bytes(data[offset + 1:end], "little"), end
 
 
@@ -249,7 +265,8 @@ def transaction_length(data: bytes, offset: int) -> int:
         pos += script_len                              # scriptPubKey
     pos += 4                                           # lock time
     if pos > len(data):
-        raise ValueError("truncated transaction")
+        raise ValueError(f"truncated transaction starting at byte {start}: "
+                         f"it needs {pos - start} bytes, only {len(data) - start} are left")
     return pos - start
 
 
@@ -280,7 +297,12 @@ class Block:
 
     @classmethod
     def parse(cls, raw: bytes) -> "Block":
-        """Parse a serialized legacy block: header, tx count, transactions."""
+        """Parse a serialized legacy block: header, tx count, transactions.
+
+        Truncated or otherwise malformed input raises ValueError.
+        """
+        if len(raw) < HEADER_SIZE:
+            raise ValueError(f"truncated block: {len(raw)} bytes, less than the {HEADER_SIZE}-byte header")
         header = BlockHeader.parse(raw[:HEADER_SIZE])
         count, pos = read_varint(raw, HEADER_SIZE)
         txs = []

@@ -4,7 +4,12 @@ Blocks may arrive in any order. `BlockTree.add` classifies each one:
 
 - rejected, with a reason: duplicate, bad proof of work, a header that does
   not commit to the transactions, a CVE-2012-2459 mutated transaction list,
-  or a parent already known to be invalid;
+  or a parent already known to be invalid. A hash found invalid (bad proof
+  of work, invalid parent) is remembered, and any descendants already
+  waiting in the orphan pool are rejected with it, so the final state does
+  not depend on the order in which blocks arrived. A Merkle failure is not
+  held against the hash (CVE-2012-2459): its children keep waiting for the
+  honest version of that block;
 - orphan: valid on its own but its parent is unknown; it waits in a pool and
   is connected as soon as the parent arrives;
 - accepted: connected to the tree with its height and cumulative work.
@@ -215,14 +220,14 @@ class BlockTree:
         if reason:
             # A bad proof of work belongs to the header, hence to the hash: remember
             # it. A Merkle failure does not: the same header with the right
-            # transactions may still arrive (the lesson of CVE-2012-2459).
+            # transactions may still arrive (the lesson of CVE-2012-2459), so its
+            # waiting children stay in the orphan pool for that honest version.
             if reason == BAD_POW:
-                self._invalid[block_hash] = reason
-                self._reject_orphans_of(block_hash)
+                self._mark_invalid(block_hash, reason)
             return AddResult(REJECTED, block_hash, reason)
         parent = block.header.prev_hash
         if parent in self._invalid:
-            self._invalid[block_hash] = BAD_PARENT
+            self._mark_invalid(block_hash, BAD_PARENT)
             return AddResult(REJECTED, block_hash, BAD_PARENT)
         if parent not in self._entries:
             self._orphans[block_hash] = block
@@ -285,12 +290,26 @@ class BlockTree:
             return primary, -entry.sequence
         return primary, -int.from_bytes(entry.block_hash, "little")
 
+    def _mark_invalid(self, block_hash: bytes, reason: str) -> None:
+        """Remember a hash as invalid and reject every orphan built on it.
+
+        Every path that marks a hash invalid goes through here: descendants
+        may have arrived first and be waiting in the orphan pool, and leaving
+        them there would make the final state depend on arrival order.
+        """
+        self._invalid[block_hash] = reason
+        self._reject_orphans_of(block_hash)
+
     def _reject_orphans_of(self, block_hash: bytes) -> None:
-        """Orphans built on an invalid block are invalid too."""
-        for child_hash in self._orphans_by_parent.pop(block_hash, []):
-            self._orphans.pop(child_hash, None)
-            self._invalid[child_hash] = BAD_PARENT
-            self._reject_orphans_of(child_hash)
+        """Orphans built on an invalid block are invalid too, down to the last descendant."""
+        # An explicit stack instead of recursion: a long orphan chain must not
+        # hit Python's recursion limit.
+        stack = [block_hash]
+        while stack:
+            for child_hash in self._orphans_by_parent.pop(stack.pop(), []):
+                self._orphans.pop(child_hash, None)
+                self._invalid[child_hash] = BAD_PARENT
+                stack.append(child_hash)
 
     def fork_point(self, a: bytes, b: bytes) -> bytes:
         """Last common ancestor of two connected blocks."""

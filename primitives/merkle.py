@@ -89,8 +89,26 @@ class MerkleProof:
 def verify_proof(leaf: bytes, proof: MerkleProof, root: bytes) -> bool:
     """Check that leaf (32 bytes) hashes up to root along the proof's path.
 
-    The sides must match the binary digits of proof.index, so a proof cannot
-    be replayed for another position.
+    The sides must match the binary digits of proof.index, and the index must
+    fit in the proof's length. That stops a proof being relabelled for an
+    arbitrary position, but a verifier that knows only the root cannot tell
+    how many leaves the tree has, and Bitcoin-style proofs have two known
+    limits (the lesson shows both; see the tests):
+
+    - Duplicated nodes (CVE-2012-2459): where an odd level paired its last
+      node with itself, the sibling equals the node, so the same proof with
+      that side flipped verifies at another index. In a 3-leaf tree, leaf 2
+      with itself as sibling also verifies at index 3, a leaf that does not
+      exist: the proof is valid for the mutated list [a, b, c, c].
+    - Inner nodes as leaves (the 64-byte transaction ambiguity): an inner
+      node is 32 bytes like a leaf, so a proof cut short proves an inner node
+      as if it were a leaf. In Bitcoin a 64-byte transaction hashes exactly
+      like the pair of children below an inner node, which is how fake SPV
+      proofs are built; Bitcoin Core stopped relaying such transactions in
+      0.16.1, and BIP 54 (Consensus Cleanup) proposes to make them invalid.
+
+    A verifier that knows the number of leaves n (from the block) should also
+    check index < n and that the proof has exactly the tree's height.
     """
     if len(proof.siblings) != len(proof.sides) or proof.index < 0:
         return False

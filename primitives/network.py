@@ -22,7 +22,9 @@ Everything random comes from random.Random(seed), so a seed replays exactly.
 
 The second half covers the double-spend race of the Bitcoin whitepaper,
 section 11: `nakamoto_attack_probability` is Satoshi's formula and
-`simulate_attack` estimates the same probability by simulation.
+`simulate_attack` estimates the same probability by simulation. The same
+attack played out on this gossip network, with honest nodes reorganising
+onto the attacker's chain, is in primitives.private_attack.
 """
 
 from __future__ import annotations
@@ -62,11 +64,18 @@ class SimulationResult:
     stale_rate: float                # stale_blocks / blocks_mined
     forks: int                       # blocks that got two or more children
     reorg_depths: tuple[int, ...]    # blocks undone by each tip switch to a non-descendant, all nodes
-    convergence_times: tuple[float, ...]  # length of each period the nodes' tips disagreed
+    convergence_times: tuple[float, ...]  # length of each finished period the nodes' tips disagreed
     mean_propagation_time: float     # mean time for a block to reach every node
-    duration: float                  # simulated seconds until the network settled
+    duration: float                  # simulated seconds until the last message was delivered
     mined_by: tuple[int, ...]        # blocks found per node
     main_chain_by: tuple[int, ...]   # best-chain blocks per node
+    # Every node knows every block at the end, yet two blocks of equal height
+    # can still split the nodes (each keeps the one it saw first) until a next
+    # block, never mined, would break the tie. Such a run is not settled, and
+    # its open disagreement is *not* in convergence_times (it never ended).
+    settled: bool                    # all nodes on the same tip at the end
+    unsettled_for: float             # seconds the final, open disagreement had lasted (0 if settled)
+    final_tips: tuple[SimBlock, ...]  # each node's tip at the end
 
     @property
     def reorgs(self) -> int:
@@ -80,7 +89,7 @@ class SimulationResult:
 
     @property
     def mean_convergence_time(self) -> float:
-        """Average length of a disagreement period (0 if the nodes never disagreed)."""
+        """Average length of a finished disagreement period (0 if there was none)."""
         if not self.convergence_times:
             return 0.0
         return sum(self.convergence_times) / len(self.convergence_times)
@@ -126,7 +135,8 @@ class NodeView:
         return connected
 
 
-def _neighbours(n: int, topology: str | Sequence[Sequence[int]]) -> list[list[int]]:
+def neighbours(n: int, topology: str | Sequence[Sequence[int]]) -> list[list[int]]:
+    """Neighbour lists of the n nodes for a named topology or explicit lists."""
     if not isinstance(topology, str):
         adjacency = [sorted(set(row)) for row in topology]
         if len(adjacency) != n:
@@ -142,17 +152,61 @@ def _neighbours(n: int, topology: str | Sequence[Sequence[int]]) -> list[list[in
 
 
 def _ancestor_at(blocks: list[SimBlock], block: SimBlock, height: int) -> SimBlock:
+    """The ancestor of block at the given height (the block itself if already there)."""
     while block.height > height:
         block = blocks[block.parent]
     return block
 
 
-def _fork_height(blocks: list[SimBlock], a: SimBlock, b: SimBlock) -> int:
+def fork_height(blocks: list[SimBlock], a: SimBlock, b: SimBlock) -> int:
+    """Height of the last block shared by the chains ending at a and b."""
     a = _ancestor_at(blocks, a, min(a.height, b.height))
     b = _ancestor_at(blocks, b, a.height)
     while a.id != b.id:
         a, b = blocks[a.parent], blocks[b.parent]
     return a.height
+
+
+class Gossip:
+    """The wires: who is linked to whom, and the block messages in flight.
+
+    Shared by `simulate` and the private-attack simulation
+    (primitives.private_attack). Messages are delivered in time order; equal
+    times go in the order they were sent, so a seed replays exactly.
+    """
+
+    def __init__(self, links: list[list[int]], latency: float | Sequence[Sequence[float]]):
+        """links[i]: neighbours of node i; latency: seconds per hop, a number or a matrix."""
+        self.links = links
+        self.latency = latency
+        self._queue: list[tuple[float, int, int, int]] = []  # (time, sequence, node, block id)
+        self._sequence = 0
+
+    def delay(self, i: int, j: int) -> float:
+        """Seconds for a message from node i to reach node j."""
+        if isinstance(self.latency, (int, float)):
+            return float(self.latency)
+        return float(self.latency[i][j])
+
+    def send(self, sender: int, block_id: int, t: float) -> None:
+        """Send a block at time t to every neighbour of sender."""
+        for receiver in self.links[sender]:
+            self._sequence += 1
+            arrival = t + self.delay(sender, receiver)
+            heapq.heappush(self._queue, (arrival, self._sequence, receiver, block_id))
+
+    def next_time(self) -> float:
+        """Arrival time of the next message (infinity when none is in flight)."""
+        return self._queue[0][0] if self._queue else math.inf
+
+    def pop(self) -> tuple[float, int, int]:
+        """Take the next message: (arrival time, receiving node, block id)."""
+        t, _, node, block_id = heapq.heappop(self._queue)
+        return t, node, block_id
+
+    def __bool__(self) -> bool:
+        """True while some message is still in flight."""
+        return bool(self._queue)
 
 
 def simulate(
@@ -170,7 +224,10 @@ def simulate(
     nodes). latency: seconds per hop, one number or an n x n matrix.
     topology: 'full' (everyone linked), 'ring', 'line' or neighbour lists.
     After the last block is mined the simulation runs until every message
-    has been delivered, so the result describes a settled network.
+    has been delivered, so every node knows every block. The nodes may still
+    be split between blocks of equal height (a few percent of runs with
+    latency in the tens of seconds): result.settled says whether they agree,
+    result.unsettled_for how long the open disagreement had lasted.
     """
     n = len(shares)
     total_share = float(sum(shares))
@@ -181,12 +238,9 @@ def simulate(
     for s in shares:
         running += s / total_share
         cumulative.append(running)
-    links = _neighbours(n, topology)
-
-    def delay(i: int, j: int) -> float:
-        return float(latency) if isinstance(latency, (int, float)) else float(latency[i][j])
-
-    used = [delay(i, j) for i in range(n) for j in links[i]]
+    links = neighbours(n, topology)
+    gossip = Gossip(links, latency)
+    used = [gossip.delay(i, j) for i in range(n) for j in links[i]]
     mean_latency = sum(used) / len(used) if used else 0.0
 
     rng = random.Random(seed)
@@ -195,8 +249,6 @@ def simulate(
     nodes = [NodeView(genesis) for _ in range(n)]
     seen_at: list[list[float]] = [[0.0] * n]     # seen_at[block][node]
     tip_count = {0: n}                           # how many nodes have each tip
-    events: list[tuple[float, int, int, int]] = []  # (time, sequence, node, block id)
-    sequence = 0
     reorg_depths: list[int] = []
     episodes: list[float] = []
     disagree_since: float | None = None
@@ -205,26 +257,24 @@ def simulate(
     next_find = rng.expovariate(1.0 / block_interval)
 
     def deliver(node: int, block: SimBlock, t: float) -> None:
-        nonlocal sequence
+        """Hand a block to a node: relay what it connects, count tip changes and reorgs."""
         view = nodes[node]
         old_tip = view.tip
         for connected in view.receive(block):
             seen_at[connected.id][node] = t
-            for other in links[node]:
-                sequence += 1
-                heapq.heappush(events, (t + delay(node, other), sequence, other, connected.id))
+            gossip.send(node, connected.id, t)
         if view.tip.id != old_tip.id:
             tip_count[old_tip.id] -= 1
             if not tip_count[old_tip.id]:
                 del tip_count[old_tip.id]
             tip_count[view.tip.id] = tip_count.get(view.tip.id, 0) + 1
-            fork = _fork_height(blocks, old_tip, view.tip)
+            fork = fork_height(blocks, old_tip, view.tip)
             if fork < old_tip.height:             # old tip is not an ancestor: a reorg
                 reorg_depths.append(old_tip.height - fork)
 
     while True:
         mining = len(blocks) - 1 < n_blocks
-        if mining and (not events or next_find <= events[0][0]):
+        if mining and next_find <= gossip.next_time():
             now = next_find
             draw = rng.random()
             miner = next((i for i, c in enumerate(cumulative) if draw < c), n - 1)
@@ -235,8 +285,8 @@ def simulate(
             mined_by[miner] += 1
             deliver(miner, block, now)
             next_find = now + rng.expovariate(1.0 / block_interval)
-        elif events:
-            now, _, node, block_id = heapq.heappop(events)
+        elif gossip:
+            now, node, block_id = gossip.pop()
             deliver(node, blocks[block_id], now)
         else:
             break
@@ -247,8 +297,9 @@ def simulate(
             episodes.append(now - disagree_since)
             disagree_since = None
 
-    # Settled: every node knows every block. Ties left at equal height are
-    # resolved the way they would be by the next block: take the earliest.
+    # Every node knows every block now. Ties left at equal height (an
+    # unsettled end) are resolved the way the next block most likely would:
+    # take the earliest.
     best = min((view.tip for view in nodes), key=lambda b: (-b.height, b.id))
     main = set()
     walker = best
@@ -279,6 +330,9 @@ def simulate(
         duration=now,
         mined_by=tuple(mined_by),
         main_chain_by=tuple(main_by),
+        settled=disagree_since is None,
+        unsettled_for=0.0 if disagree_since is None else now - disagree_since,
+        final_tips=tuple(view.tip for view in nodes),
     )
 
 
@@ -381,6 +435,7 @@ def _poisson(rng: random.Random, lam: float) -> int:
 
 
 def _give_up_deficit(q: float, tolerance: float) -> int | None:
+    """Deficit from which catching up has probability < tolerance (None if q >= 1/2)."""
     p = 1.0 - q
     if q >= p:
         return None

@@ -76,8 +76,12 @@ def mine(
     (a larger one makes a "share", as pools do). `progress` is called with the
     number of new attempts every `progress_every` hashes and at the end, so
     `tqdm(total=n).update` can be passed directly. Stops after max_attempts
-    or when the 32-bit nonce space is exhausted.
+    or when the 32-bit nonce space is exhausted. progress_every must be >= 1.
     """
+    if progress_every < 1:
+        # A zero or negative chunk size would make the search loop below empty
+        # (or crash inside range()), silently reporting "not found".
+        raise ValueError(f"progress_every must be a positive number of hashes, got {progress_every}")
     goal = header.target if target is None else target
     nonces = _search_range(header, start_nonce, max_attempts)
     raw = header.serialize()

@@ -5,16 +5,9 @@ import pytest
 
 from grid.chain import connect
 from grid.client import PowerGridClient
+from grid.demo import CAST  # section 5.2.2's cast: (account, name, location, generate, consume)
 
 CHAINS = ["tester", pytest.param("anvil", marks=pytest.mark.anvil)]
-
-# Section 5.2.2's cast: (account, name, location, can_generate, can_consume).
-CAST = [
-    ("generator1", "PowerProviderOne", "Sundsvall", True, False),
-    ("generator2", "PowerProviderTwo", "Sundsvall", True, False),
-    ("consumer1", "PowerUserOne", "Sundsvall", False, True),
-    ("consumer2", "PowerUserTwo", "Sundsvall", False, True),
-]
 
 
 @pytest.fixture(scope="module", params=CHAINS)

@@ -4,7 +4,9 @@ Expected values follow from Appendix A's source read by hand; permission
 failures must arrive as one GridError sentence and change nothing.
 """
 import pytest
+from eth_abi import encode
 
+from grid.chain import TxReverted
 from grid.client import PowerGridClient
 from grid.errors import GridError
 
@@ -81,15 +83,28 @@ def test_transfer_requires_both_rights(client, chain, seller, buyer, phrase):
     assert chain.block_number == block and snapshot_state(client) == before
 
 
-def test_transfer_of_zero_is_rejected(client):
+def raw_revert_payload(client, function, *args, sender):
+    """What the contract itself reverts with, asked directly (no client diagnosis)."""
+    spec = client.functions[function]
+    data = spec.selector + encode([t for t, _ in spec.inputs], list(args))
+    with pytest.raises(TxReverted) as info:
+        client.chain.call(client.chain.account(sender), client.address, data)
+    return info.value.data
+
+
+def test_transfer_of_zero_is_rejected_by_client_and_contract(client):
     with pytest.raises(GridError, match="must be above 0"):
         client.sell_power("consumer1", 0, sender="generator1")
+    buyer = client.chain.account("consumer1").address
+    assert raw_revert_payload(client, "Transfer", buyer, 0, sender="generator1") == b""
 
 
 def test_transfer_overflow_guard_is_the_contract_s_own(client, chain):
-    # Without the client's preflight the transaction reaches the contract, whose
-    # 0.4-style guard `usePower + _value > usePower` reverts it (no Panic).
+    # The 0.4-style guard `usePower + _value > usePower` must revert with no data.
+    # Under 0.8's checked arithmetic it would be Panic(0x11) (0x4e487b71...).
     client.sell_power("consumer1", 1, sender="generator1")
+    buyer = chain.account("consumer1").address
+    assert raw_revert_payload(client, "Transfer", buyer, UINT256_MAX, sender="generator1") == b""
     raw = PowerGridClient(chain, client.address, preflight=False, log=client.log)
     before = snapshot_state(client)
     with pytest.raises(GridError) as info:
@@ -97,6 +112,16 @@ def test_transfer_overflow_guard_is_the_contract_s_own(client, chain):
     assert info.value.kind == "revert" and "overflow" in str(info.value)
     assert client.log[-1].status == "reverted" and client.log[-1].tx_hash
     assert snapshot_state(client) == before
+
+
+def test_arithmetic_wraps_around_as_in_solidity_0_4(client):
+    # int256(2**255) reinterprets to -2**255 (Solidity docs, explicit conversions);
+    # adding 2**255 twice to the uint256 total wraps to 0 instead of reverting.
+    client.generate_power(2**255, sender="generator1")
+    assert client.generation_balance(sender="generator1") == -(2**255)
+    client.generate_power(2**255, sender="generator1")
+    assert client.total_generated("generator1", sender="generator1") == 0
+    assert client.generation_balance(sender="generator1") == 0  # -2**255 + -2**255 wraps to 0
 
 
 def test_reverted_transaction_without_preflight_is_explained(client, chain):

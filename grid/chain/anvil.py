@@ -9,27 +9,24 @@ documented test mnemonic as every other target.
 from __future__ import annotations
 
 import collections
-import ctypes
 import os
 import platform
 import re
 import shutil
-import signal
 import subprocess
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..accounts import TEST_MNEMONIC
 from ..errors import GridError
+from . import process as node_process
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ANVIL_VERSION = "1.7.1"
 THESIS_CHAIN_ID = 666            # genesis.json, thesis section 5.3
 THESIS_GENESIS_TIMESTAMP = 0x5DDF8F3E  # genesis.json "timestamp" (2019-11-28)
 READY_TIMEOUT_S = 30.0
-STOP_TIMEOUT_S = 10.0
 _LISTENING = re.compile(r"Listening on (\S+):(\d+)")
 _PLATFORM_PACKAGES = {
     ("Linux", "x86_64"): "anvil-linux-amd64",
@@ -60,15 +57,22 @@ def anvil_binary() -> Path:
         kind="node")
 
 
-def _die_with_parent() -> None:
-    # Linux: ask the kernel to send SIGTERM to anvil when its parent dies, so a
-    # crashed or killed Python never leaves an orphan node behind. SIGTERM (not
-    # SIGKILL) still lets anvil dump its --state file.
+def prepare_state_file(state_file: str | os.PathLike | None) -> Path | None:
+    """Check a --state path and create its folder; None means no state file."""
+    if state_file is None:
+        return None
+    if not isinstance(state_file, (str, os.PathLike)) or not str(state_file).strip():
+        raise GridError(f"the state file must be a file path, not {state_file!r}", kind="input")
+    path = Path(state_file).expanduser().resolve()
+    if path.is_dir():
+        raise GridError(f"the state file {path} is a folder: give a file name such as {path / 'chain.json'}",
+                        kind="input")
     try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
-    except OSError:
-        pass
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GridError(f"cannot create the folder for the state file {path} ({exc.strerror}): "
+                        f"choose a path you can write to", kind="input") from None
+    return path
 
 
 @dataclass
@@ -90,16 +94,13 @@ class AnvilProcess:
                 "--chain-id", str(chain_id), "--accounts", str(accounts),
                 "--mnemonic", mnemonic, "--timestamp", str(THESIS_GENESIS_TIMESTAMP),
                 "--balance", "10000"]
-        state_path = Path(state_file).resolve() if state_file else None
+        state_path = prepare_state_file(state_file)
         if state_path:
-            state_path.parent.mkdir(parents=True, exist_ok=True)
             args += ["--state", str(state_path)]
         args += list(extra_args or [])
-        preexec = _die_with_parent if platform.system() == "Linux" else None
         try:
-            proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, text=True, bufsize=1,
-                                    preexec_fn=preexec)
+            proc = node_process.spawn(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                      stdin=subprocess.DEVNULL, text=True, bufsize=1)
         except OSError as exc:
             raise GridError(f"cannot start anvil at {binary} ({exc.strerror}): run `make setup`",
                             kind="node") from None
@@ -153,11 +154,4 @@ class AnvilProcess:
 
     def stop(self) -> None:
         """Stop gracefully (SIGINT lets anvil write its state file), then force."""
-        if self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGINT)
-        try:
-            self.process.wait(STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        node_process.stop(self.process)

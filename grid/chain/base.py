@@ -11,10 +11,11 @@ from web3 import Web3
 from ..accounts import Accounts, NamedAccount, mnemonic_from_env, TEST_MNEMONIC
 from ..errors import GridError
 from .anvil import AnvilProcess, THESIS_CHAIN_ID, THESIS_GENESIS_TIMESTAMP
-from .transport import Receipt, RpcTransport, TesterTransport, node_down, RpcError
+from .transport import Receipt, RpcTransport, TesterTransport, RpcError
 
 TARGETS = ("tester", "anvil", "geth", "http(s)://...")
 DEFAULT_ACCOUNTS = 10
+MAX_ACCOUNTS = 1000  # HD derivation in pure Python costs ~40 ms an account
 GETH_FUNDING_WEI = 1000 * 10**18
 
 _open_chains: "weakref.WeakSet[Chain]" = weakref.WeakSet()
@@ -48,28 +49,36 @@ class Chain:
 
     # -- chain control
     @property
+    def live(self):
+        """The transport, or a readable GridError once the chain is closed."""
+        if self.closed:
+            raise GridError(f"this {self.target} chain is closed: connect again with connect({self.target!r})",
+                            kind="node")
+        return self.transport
+
+    @property
     def block_number(self) -> int:
         """The number of the latest block."""
-        return self.transport.block_number()
+        return self.live.block_number()
 
     def mine(self, count: int = 1) -> int:
         """Mine `count` empty blocks; return the new block number."""
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
             raise GridError(f"mine() takes a whole number of blocks >= 0, not {count!r}", kind="input")
         if count:
-            self.transport.mine(count)
+            self.live.mine(count)
         return self.block_number
 
     def snapshot(self) -> Any:
         """Remember the chain's state; pass the result to `revert()` to go back."""
-        return self.transport.snapshot()
+        return self.live.snapshot()
 
     def revert(self, snapshot_id: Any) -> None:
         """Return the chain to a state remembered by `snapshot()`."""
-        self.transport.revert(snapshot_id)
+        self.live.revert(snapshot_id)
 
     def close(self) -> None:
-        """Disconnect, and stop the node if this object started it."""
+        """Stop the node if this object started it; afterwards every use is a GridError."""
         if self.closed:
             return
         self.closed = True
@@ -88,15 +97,19 @@ class Chain:
               "chainId": self.chain_id}
         if to is not None:
             tx["to"] = to
-        return self.transport.send(tx, sender)
+        return self.live.send(tx, sender)
 
     def call(self, sender: NamedAccount, to: str, data: bytes, block: int | str = "latest") -> bytes:
         """Run a read-only call as `sender`; return the raw returned bytes."""
-        return self.transport.call({"from": sender.address, "to": to, "data": data}, block)
+        return self.live.call({"from": sender.address, "to": to, "data": data}, block)
 
     def storage_at(self, address: str, slot: int) -> bytes:
         """The raw 32-byte word in storage `slot` of the contract at `address`."""
-        return self.transport.storage_at(address, slot)
+        return self.live.storage_at(address, slot)
+
+    def code_at(self, address: str) -> bytes:
+        """The runtime bytecode at `address` (empty when no contract lives there)."""
+        return self.live.code_at(address)
 
     def describe(self) -> str:
         """A few lines a student can read: target, endpoint, chain id, accounts."""
@@ -118,8 +131,9 @@ def connect(target: str = "tester", *, accounts: int = DEFAULT_ACCOUNTS,
     if not isinstance(target, str) or not target.strip():
         raise GridError(f"unknown chain target {target!r}: use one of {', '.join(TARGETS)}", kind="input")
     target = target.strip()
-    if not isinstance(accounts, int) or not 1 <= accounts <= 100_000:
-        raise GridError(f"accounts must be a whole number from 1 to 100000, not {accounts!r}", kind="input")
+    if not isinstance(accounts, int) or isinstance(accounts, bool) or not 1 <= accounts <= MAX_ACCOUNTS:
+        raise GridError(f"accounts must be a whole number from 1 to {MAX_ACCOUNTS}, not {accounts!r}",
+                        kind="input")
     if state_file is not None and target != "anvil":
         raise GridError("a state file works with the anvil chain only: use --chain anvil", kind="input")
     if target == "tester":

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -19,6 +18,7 @@ from pathlib import Path
 import requests
 
 from ..errors import GridError
+from . import process as node_process
 
 READY_TIMEOUT_S = 30.0
 
@@ -60,13 +60,20 @@ class GethProcess:
                 "--http", "--http.addr", "127.0.0.1", "--http.port", str(port),
                 "--http.api", "eth,net,web3,debug", "--nodiscover", "--ipcdisable",
                 "--verbosity", "1"]
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                stdin=subprocess.DEVNULL)
+        try:
+            proc = node_process.spawn(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                      stdin=subprocess.DEVNULL)
+        except OSError as exc:
+            datadir.cleanup()
+            raise GridError(f"cannot run geth at {binary} ({exc.strerror}): fix GETH_BINARY or PATH",
+                            kind="node") from None
         node = cls(proc, f"http://127.0.0.1:{port}", datadir)
         deadline = time.monotonic() + READY_TIMEOUT_S
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                break
+                node.stop()
+                raise GridError(f"geth --dev exited as it started (status {proc.returncode}): "
+                                f"run `{binary} --dev` by hand to see why", kind="node")
             try:
                 requests.post(node.url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId",
                                               "params": []}, timeout=1)
@@ -79,11 +86,5 @@ class GethProcess:
 
     def stop(self) -> None:
         """Stop geth (SIGINT, then SIGKILL) and delete its temporary data."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        node_process.stop(self.process)
         self.datadir.cleanup()

@@ -5,10 +5,13 @@ chain it talks to:
   * `TesterTransport` drives eth-tester (py-evm) in this process through web3;
   * `RpcTransport` speaks raw JSON-RPC over web3's kept-alive HTTP session,
     with pre-encoded parameters: the bench holds it to the bare round trip.
-Both raise `TxReverted` (a GridError) for a failed transaction or call.
+A reverted call raises `TxReverted` (a GridError carrying the revert
+payload); a reverted transaction is mined and comes back as a receipt with
+status 0. Every other failure is a GridError too.
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +57,12 @@ def node_down(url: str) -> GridError:
                      f"`python -m grid node`, or check the URL", kind="node")
 
 
+def not_a_node(url: str, why: str) -> GridError:
+    """The one sentence for a URL that answers, but not as an Ethereum node."""
+    return GridError(f"{url} is not an Ethereum JSON-RPC endpoint ({why}): check the URL "
+                     f"(a node usually listens on http://host:8545)", kind="node")
+
+
 def refused(sender: NamedAccount, why: str) -> GridError:
     """The one sentence for a transaction the node would not accept."""
     why = why.strip().splitlines()[0] if why.strip() else "no reason given"
@@ -71,49 +80,64 @@ class TesterTransport:
     def __init__(self, w3, eth_tester) -> None:
         self.w3 = w3
         self.eth_tester = eth_tester
+        # py-evm's pending block is shared state: one request at a time.
+        self.lock = threading.RLock()
 
     def send(self, tx: dict, sender: NamedAccount) -> Receipt:
         from eth_tester.exceptions import ValidationError as TesterRejected
         from eth_utils.exceptions import ValidationError as EvmRejected
 
         tx = {**tx, "maxFeePerGas": LOCAL_MAX_FEE, "maxPriorityFeePerGas": LOCAL_PRIORITY_FEE}
-        try:
-            tx_hash = self.w3.eth.send_transaction(tx)
-        except (TesterRejected, EvmRejected) as exc:
-            raise refused(sender, str(exc)) from None
-        return _receipt(self.w3.eth.get_transaction_receipt(tx_hash))
+        with self.lock:
+            try:
+                tx_hash = self.w3.eth.send_transaction(tx)
+            except (TesterRejected, EvmRejected) as exc:
+                raise refused(sender, str(exc)) from None
+            return _receipt(self.w3.eth.get_transaction_receipt(tx_hash))
 
     def call(self, tx: dict, block: int | str = "latest") -> bytes:
         from eth_tester.exceptions import TransactionFailed
+        from web3.exceptions import ContractLogicError
 
-        try:
-            return bytes(self.w3.eth.call(tx, block))
-        except TransactionFailed as exc:
-            raise TxReverted("the call reverted", data=_tester_revert_data(exc)) from None
+        with self.lock:
+            try:
+                return bytes(self.w3.eth.call(tx, block))
+            except ContractLogicError as exc:  # web3 decoded Error(string)/Panic: keep the bytes
+                raise TxReverted("the call reverted", data=_revert_payload(exc.data)) from None
+            except TransactionFailed as exc:
+                arg = exc.args[0] if exc.args else b""
+                data = bytes(arg) if isinstance(arg, (bytes, bytearray)) else b""
+                raise TxReverted("the call reverted", data=data) from None
 
     def block_number(self) -> int:
-        return self.w3.eth.block_number
+        with self.lock:
+            return self.w3.eth.block_number
 
     def storage_at(self, address: str, slot: int) -> bytes:
-        return bytes(self.w3.eth.get_storage_at(address, slot)).rjust(32, b"\0")
+        with self.lock:
+            return bytes(self.w3.eth.get_storage_at(address, slot)).rjust(32, b"\0")
+
+    def code_at(self, address: str) -> bytes:
+        with self.lock:
+            return bytes(self.w3.eth.get_code(address))
 
     def mine(self, count: int) -> None:
-        self.eth_tester.mine_blocks(count)
+        with self.lock:
+            self.eth_tester.mine_blocks(count)
 
     def snapshot(self) -> Any:
-        return self.eth_tester.take_snapshot()
+        with self.lock:
+            return self.eth_tester.take_snapshot()
 
     def revert(self, snapshot_id: Any) -> None:
-        self.eth_tester.revert_to_snapshot(snapshot_id)
+        from eth_tester.exceptions import SnapshotNotFound
 
-
-def _tester_revert_data(exc: Exception) -> bytes:
-    # eth-tester puts the revert payload in args[0] as bytes, or as text
-    # "execution reverted: b'...'" depending on the path taken.
-    arg = exc.args[0] if exc.args else b""
-    if isinstance(arg, (bytes, bytearray)):
-        return bytes(arg)
-    return b""
+        with self.lock:
+            try:
+                self.eth_tester.revert_to_snapshot(snapshot_id)
+            except SnapshotNotFound:
+                raise GridError(f"there is no snapshot {snapshot_id!r} on this chain: use an id that "
+                                f"snapshot() returned", kind="input") from None
 
 
 # -------------------------------------------------------------------- JSON-RPC
@@ -135,19 +159,31 @@ class RpcTransport:
         self.local_fees = local_fees
         self.signs_locally = not self.unlocked
         self._nonces: dict[str, int] = {}
+        self._nonce_lock = threading.Lock()  # one locally signed transaction per account at a time
         self._sync_methods = True  # eth_send*TransactionSync until the node says no
 
     # -- plumbing
     def rpc(self, method: str, params: list) -> Any:
-        """One JSON-RPC request; raises RpcError or a 'node down' GridError."""
+        """One JSON-RPC request; raises RpcError, or a GridError when the node is down or odd."""
         try:
             reply = self.w3.provider.make_request(method, params)
+        except requests.HTTPError as exc:
+            status = exc.response.status_code if exc.response is not None else "an error"
+            raise not_a_node(self.url, f"it answered HTTP {status}") from None
         except (requests.ConnectionError, requests.Timeout, ConnectionError, OSError):
             raise node_down(self.url) from None
+        except ValueError:  # the body was not JSON (an HTML page, say)
+            raise not_a_node(self.url, "its answer is not JSON") from None
+        except (AttributeError, TypeError, KeyError):  # JSON, but web3 cannot read it as a reply
+            raise not_a_node(self.url, "its answer is not a JSON-RPC reply") from None
+        if not isinstance(reply, dict) or ("result" not in reply and "error" not in reply):
+            raise not_a_node(self.url, "its answer is not a JSON-RPC reply")
         error = reply.get("error")
         if error:
-            raise RpcError(error.get("code", 0), error.get("message", ""), error.get("data"))
-        return reply.get("result")
+            if not isinstance(error, dict):
+                raise not_a_node(self.url, "its error is not a JSON-RPC error object")
+            raise RpcError(error.get("code", 0), str(error.get("message", "")), error.get("data"))
+        return reply["result"]
 
     # -- transactions
     def send(self, tx: dict, sender: NamedAccount) -> Receipt:
@@ -165,6 +201,10 @@ class RpcTransport:
         return self.submit("eth_sendTransactionSync", "eth_sendTransaction", rpc_tx)
 
     def _send_signed(self, tx: dict, sender: NamedAccount) -> Receipt:
+        with self._nonce_lock:
+            return self._send_signed_locked(tx, sender)
+
+    def _send_signed_locked(self, tx: dict, sender: NamedAccount) -> Receipt:
         key = sender.address.lower()
         for attempt in range(2):
             if key not in self._nonces:
@@ -226,6 +266,9 @@ class RpcTransport:
 
     def storage_at(self, address: str, slot: int) -> bytes:
         return bytes(HexBytes(self.rpc("eth_getStorageAt", [address, hex(slot), "latest"]))).rjust(32, b"\0")
+
+    def code_at(self, address: str) -> bytes:
+        return bytes(HexBytes(self.rpc("eth_getCode", [address, "latest"]) or "0x"))
 
     def mine(self, count: int) -> None:
         try:

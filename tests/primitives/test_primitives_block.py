@@ -114,6 +114,12 @@ def test_genesis_difficulty_is_one():
     assert difficulty_from_bits(DIFFICULTY_1_BITS) == 1.0
 
 
+def test_difficulty_of_a_zero_mantissa_is_a_readable_error():
+    # 0x1d000000 decodes to the target 0 (mantissa 0): no hash can meet it.
+    with pytest.raises(ValueError, match="zero mantissa"):
+        difficulty_from_bits(0x1D000000)
+
+
 def test_work_sui_bitcoin_spv_block_794143():
     entry = next(e for e in HEADERS["headers"] if e["height"] == 794143)
     assert header_at(794143).work == entry["work"]
@@ -187,6 +193,17 @@ def test_compact_keeps_the_top_three_bytes(target):
     # (A top byte >= 0x80 costs one more byte, as the mantissa is signed.)
     assert target - decoded < 256 ** max((bits >> 24) - 3, 0)
     assert target_to_bits(decoded) == bits              # canonical bits round-trip
+
+
+def test_non_canonical_bits_come_back_canonical():
+    # By hand: 0x03000001 is size 3, mantissa 0x000001, so the target is 1.
+    # Canonically 1 is one byte: size 1, mantissa 0x01 shifted to the top of
+    # the three mantissa bytes, 0x010000. Both encodings mean the same target.
+    assert bits_to_target(0x03000001) == 1
+    assert target_to_bits(1) == 0x01010000
+    assert bits_to_target(0x01010000) == 1
+    # Bitcoin Core arith_uint256_tests.cpp: SetCompact(0x02123456) then GetCompact() == 0x02123400.
+    assert target_to_bits(bits_to_target(0x02123456)) == 0x02123400
 
 
 # -- headers round trip --------------------------------------------------------------------
@@ -263,6 +280,15 @@ def test_block_parse_rejects_trailing_bytes_and_segwit():
     segwit_like = bytes.fromhex("01000000" "00" "01")
     with pytest.raises(ValueError):
         transaction_length(segwit_like, 0)
+
+
+@pytest.mark.parametrize("cut", [0, 40, 80, 81, 85, 120, -5, -1])
+def test_truncated_block_is_a_value_error(cut):
+    # Real block 1 cut short at various points: the header, the tx count,
+    # inside the input, inside the output script, the lock time.
+    raw = bytes.fromhex(BLOCKS_1_9[0]["raw_block"])
+    with pytest.raises(ValueError, match="truncated"):
+        Block.parse(raw[:cut])
 
 
 def test_serialize_needs_raw_transactions():

@@ -245,6 +245,25 @@ def test_bad_proof_of_work_and_its_descendants():
     assert tree.add(late_child).reason == BAD_PARENT
 
 
+def test_invalid_block_arriving_between_its_descendants():
+    # Regression: grandchild first, then the bad-PoW block, then its child.
+    # The child is rejected as bad-prevblk; the grandchild, already waiting
+    # for it in the orphan pool, must be rejected with it, not left behind.
+    tree = new_tree()
+    good = chain_of(regtest_genesis(), 1, "g")[0]
+    bad = Block(failing_nonce(good.header), good.txids, good.raw_txs)
+    child = build_block(bad, [b"child"])
+    grandchild = build_block(child, [b"grandchild"])
+    assert tree.add(grandchild).orphan
+    assert tree.add(bad).reason == BAD_POW
+    assert tree.orphans == [grandchild.hash()]      # its parent (child) is still unknown
+    assert tree.add(child).reason == BAD_PARENT
+    assert tree.orphans == []
+    again = tree.add(grandchild)
+    assert again.rejected and again.reason == BAD_PARENT   # not "duplicate"
+    assert len(tree) == 1 and tree.tip == regtest_genesis().hash()
+
+
 def test_target_above_pow_limit_is_rejected():
     tree = new_tree()
     too_easy = build_block(regtest_genesis(), [b"easy"], bits=0x2100FFFF)
@@ -272,6 +291,19 @@ def test_cve_2012_2459_mutated_block_does_not_poison_its_hash():
     assert tree.add(honest).accepted
 
 
+def test_children_of_a_mutated_block_keep_waiting_for_the_honest_one():
+    # A Merkle failure does not make the *hash* invalid, so the child waiting
+    # for that hash must not be thrown away: the honest block connects it.
+    tree = new_tree()
+    honest = build_block(regtest_genesis(), [b"coinbase", b"pay alice", b"pay bob"])
+    child = build_block(honest, [b"child"])
+    assert tree.add(child).orphan
+    assert tree.add(Block(honest.header, honest.txids + honest.txids[-1:])).reason == MUTATED
+    assert tree.orphans == [child.hash()]
+    assert tree.add(honest).connected == (honest.hash(), child.hash())
+    assert tree.tip == child.hash()
+
+
 def test_merkle_checks_can_be_switched_off():
     tree = new_tree(check_merkle=False)
     block = chain_of(regtest_genesis(), 1, "n")[0]
@@ -282,15 +314,28 @@ def test_merkle_checks_can_be_switched_off():
 
 @st.composite
 def block_trees(draw):
-    """A random tree of 1..12 mined blocks above regtest genesis, mixed difficulty."""
+    """A random tree of 1..12 mined blocks above regtest genesis, mixed difficulty.
+
+    Sometimes one block gets a failing nonce (bad proof of work); blocks built
+    on it afterwards are its descendants, invalid too. Returns the blocks, an
+    arrival order, and the set of indices of the invalid blocks.
+    """
     genesis = regtest_genesis()
     blocks = [genesis]
-    for i in range(draw(st.integers(1, 12))):
-        parent = blocks[draw(st.integers(0, len(blocks) - 1))]
+    n = draw(st.integers(1, 12))
+    bad_at = draw(st.none() | st.integers(1, n))
+    invalid: set[int] = set()
+    for i in range(1, n + 1):
+        parent_index = draw(st.integers(0, len(blocks) - 1))
         bits = draw(st.sampled_from([EASY, EASY, HARDER]))
-        blocks.append(build_block(parent, [b"tx %d" % i], bits=bits))
+        block = build_block(blocks[parent_index], [b"tx %d" % i], bits=bits)
+        if i == bad_at:
+            block = Block(failing_nonce(block.header), block.txids, block.raw_txs)
+        if i == bad_at or parent_index in invalid:
+            invalid.add(i)
+        blocks.append(block)
     order = draw(st.permutations(range(1, len(blocks))))
-    return blocks, order
+    return blocks, order, invalid
 
 
 def expected_best(blocks):
@@ -312,19 +357,25 @@ def expected_best(blocks):
 
 
 @given(block_trees())
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=40, deadline=None)
 def test_tip_does_not_depend_on_arrival_order(tree_and_order):
-    blocks, order = tree_and_order
-    best, best_work = expected_best(blocks)
+    blocks, order, invalid = tree_and_order
+    valid = [b for i, b in enumerate(blocks) if i not in invalid]
+    best, best_work = expected_best(valid)
     in_order, shuffled, first_seen = (new_tree(tie_break="lowest_hash"), new_tree(tie_break="lowest_hash"),
                                       new_tree())
-    for block in blocks[1:]:
-        assert in_order.add(block).accepted
+    for i, block in enumerate(blocks[1:], start=1):
+        assert in_order.add(block).rejected == (i in invalid)
     for i in order:
-        assert not shuffled.add(blocks[i]).rejected
-        assert not first_seen.add(blocks[i]).rejected
+        result = shuffled.add(blocks[i])
+        assert result.rejected <= (i in invalid)       # a valid block is never rejected
+        first_seen.add(blocks[i])
     assert in_order.tip == shuffled.tip == best
-    assert shuffled.orphans == [] and len(shuffled) == len(blocks)
+    # Whatever the order, nothing is left waiting and exactly the valid blocks got in.
+    for tree in (shuffled, first_seen):
+        assert tree.orphans == [] and len(tree) == len(valid)
+        for i in invalid:
+            assert tree.add(blocks[i]).reason in (BAD_POW, BAD_PARENT)
     # With Bitcoin Core's first-seen rule the winner of a tie may depend on
     # the order, but its work never does.
     assert first_seen.chain_work(first_seen.tip) == best_work

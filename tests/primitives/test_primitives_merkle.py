@@ -3,8 +3,11 @@
 Real roots: data/bitcoin_merkle_blocks.json (block 100000 from btcd's tests,
 block 170) and the genesis block (one transaction: root == txid, Bitcoin Core
 chainparams). CVE-2012-2459 examples: the comment in Bitcoin Core
-src/consensus/merkle.cpp ([1..6] vs [1..6,5,6]). Node hashes in the
-hand-built checks use hashlib directly.
+src/consensus/merkle.cpp ([1..6] vs [1..6,5,6]). The two known limits of
+proofs (a duplicated leaf verifying at a missing index, an inner node passing
+as a leaf: the 64-byte transaction ambiguity of BIP 54) are shown on trees
+whose roots are computed by hand. Node hashes in the hand-built checks use
+hashlib directly.
 """
 
 import hashlib
@@ -134,6 +137,39 @@ def test_proof_replayed_at_another_index_fails():
     forged = MerkleProof(3, proof.siblings, proof.sides)
     assert not verify_proof(leaves[1], forged, tree.root)
     assert not verify_proof(leaves[1], MerkleProof(1, proof.siblings[:1], proof.sides[:1]), tree.root)
+
+
+# -- known limits of Bitcoin-style proofs (documented in verify_proof) ------------------------
+
+def test_limit_duplicated_last_leaf_also_verifies_at_a_missing_index():
+    # CVE-2012-2459 in proof form. Root of [a, b, c] by hand:
+    # H(H(a + b) + H(c + c)). Leaf c at index 3 (binary 11: left, left) with
+    # siblings c and H(a + b) hashes to H(H(a + b) + H(c + c)) as well, so a
+    # verifier that knows only the root accepts a fourth leaf the tree lacks.
+    a, b, c = fake_leaf(0), fake_leaf(1), fake_leaf(2)
+    root = dsha(dsha(a + b) + dsha(c + c))
+    assert merkle_root([a, b, c]) == root
+    honest = MerkleProof(2, (c, dsha(a + b)), (RIGHT, LEFT))
+    phantom = MerkleProof(3, (c, dsha(a + b)), (LEFT, LEFT))
+    assert verify_proof(c, honest, root)
+    assert verify_proof(c, phantom, root)
+    # The phantom position is real in the mutated list [a, b, c, c].
+    assert MerkleTree([a, b, c, c]).proof(3) == phantom
+
+
+def test_limit_inner_node_verifies_as_a_leaf_with_a_shorter_proof():
+    # The 64-byte-transaction ambiguity: an inner node is 32 bytes like a
+    # leaf. In a 4-leaf tree H(a + b) is the left child of the root; a
+    # one-step proof with sibling H(c + d) "proves" it as leaf 0.
+    a, b, c, d = (fake_leaf(i) for i in range(4))
+    root = dsha(dsha(a + b) + dsha(c + d))
+    inner = dsha(a + b)
+    assert verify_proof(inner, MerkleProof(0, (dsha(c + d),), (RIGHT,)), root)
+    # Equivalently: the 64 bytes a + b, hashed as if they were a transaction,
+    # give a "txid" that this proof accepts.
+    assert dsha(a + b) == inner and len(a + b) == 64
+    # Knowing the tree's height (2) exposes it: the proof is one step short.
+    assert MerkleTree([a, b, c, d]).height == 2
 
 
 leaf_lists = st.integers(1, 40).map(lambda n: [fake_leaf(i) for i in range(n)])

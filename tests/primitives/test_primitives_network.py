@@ -110,6 +110,36 @@ def test_convergence_takes_at_least_one_hop():
     assert result.max_convergence_time >= result.mean_convergence_time
 
 
+def runs_until(settled, latency=30.0):
+    """The first of 60 seeds whose 40-block run ends settled (or not)."""
+    for seed in range(60):
+        result = simulate(TEN_EQUAL, latency=latency, n_blocks=40, seed=seed)
+        if result.settled == settled:
+            return result
+    raise AssertionError(f"no seed in range(60) ends with settled={settled}")
+
+
+def test_a_run_can_end_unsettled_and_says_so():
+    # Two blocks of the same height found within one hop's latency split the
+    # nodes, and with no next block to break the tie the split stays.
+    result = runs_until(settled=False)
+    tips = result.final_tips
+    assert len({t.id for t in tips}) >= 2
+    assert len({t.height for t in tips}) == 1         # every node knows every block: only a tie is left
+    # Each competing tip's miner has kept its own block since finding it, so
+    # the open disagreement is at least as old as the newest of those blocks,
+    # which took one 30 s hop to reach the others.
+    assert result.unsettled_for >= result.duration - max(t.time for t in tips) >= 30.0
+    assert sum(result.convergence_times) + result.unsettled_for <= result.duration
+
+
+def test_a_settled_run_says_so():
+    result = runs_until(settled=True)
+    assert result.unsettled_for == 0.0
+    assert len({t.id for t in result.final_tips}) == 1
+    assert result.final_tips[0].height == result.main_chain_length
+
+
 def test_propagation_time_follows_graph_distance():
     # Full mesh: one hop. Ring of 10: the farthest node is 5 hops away.
     # A line of 10: 9 hops from one end, so at least 5 from the middle.

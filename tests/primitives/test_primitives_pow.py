@@ -73,6 +73,14 @@ def test_progress_callback_counts_every_attempt():
     assert sum(calls) == result.attempts
 
 
+@pytest.mark.parametrize("every", [0, -1, -65536])
+def test_progress_every_must_be_positive(every):
+    # Otherwise the search would either crash inside range() or quietly
+    # report "not found" for a header whose nonce is known to work.
+    with pytest.raises(ValueError, match="progress_every"):
+        mine(genesis_header(), start_nonce=GENESIS["nonce"], progress_every=every)
+
+
 def test_nonce_space_is_32_bits():
     last = genesis_header().with_nonce(0xFFFFFFFF)
     result = mine(last, max_attempts=10)
