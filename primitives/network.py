@@ -76,6 +76,7 @@ class SimulationResult:
     settled: bool                    # all nodes on the same tip at the end
     unsettled_for: float             # seconds the final, open disagreement had lasted (0 if settled)
     final_tips: tuple[SimBlock, ...]  # each node's tip at the end
+    blocks: tuple[SimBlock, ...] = ()  # every block mined, genesis first (ids are indices)
 
     @property
     def reorgs(self) -> int:
@@ -333,6 +334,7 @@ def simulate(
         settled=disagree_since is None,
         unsettled_for=0.0 if disagree_since is None else now - disagree_since,
         final_tips=tuple(view.tip for view in nodes),
+        blocks=tuple(blocks),
     )
 
 

@@ -258,3 +258,12 @@ def test_attack_arguments_are_checked():
     with pytest.raises(ValueError):
         simulate_attack(1.2, 5)
 
+
+
+def test_result_carries_every_block_with_consistent_links():
+    result = simulate(TEN_EQUAL, latency=30.0, n_blocks=60, seed=5)
+    blocks = result.blocks
+    assert len(blocks) == result.blocks_mined + 1            # plus genesis
+    assert all(b.id == i for i, b in enumerate(blocks))
+    assert all(blocks[b.parent].height == b.height - 1 for b in blocks[1:])
+    assert sum(1 for b in blocks[1:] if b.miner >= 0) == sum(result.mined_by)

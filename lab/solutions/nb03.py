@@ -1,0 +1,28 @@
+"""Reference solutions for notebook 03."""
+import hashlib
+
+
+def parse_timestamp(raw_header: bytes) -> int:
+    """Bytes 68..71 of the header, read as a little-endian unsigned integer."""
+    return int.from_bytes(raw_header[68:72], "little")
+
+
+def header_hash_hex(raw_header: bytes) -> str:
+    """Double SHA-256 of the 80 bytes, reversed into display order."""
+    digest = hashlib.sha256(hashlib.sha256(raw_header).digest()).digest()
+    return digest[::-1].hex()
+
+
+def compact_to_target(bits: int) -> int:
+    """The target of compact bits: mantissa × 256^(size − 3), shifting right when size < 3."""
+    size = bits >> 24
+    mantissa = bits & 0x007FFFFF
+    if size <= 3:
+        return mantissa >> (8 * (3 - size))
+    return mantissa << (8 * (size - 3))
+
+
+def links_to(parent_header: bytes, child_header: bytes) -> bool:
+    """True when the child's prev_hash (bytes 4..35) is the parent's double SHA-256."""
+    parent_hash = hashlib.sha256(hashlib.sha256(parent_header).digest()).digest()
+    return child_header[4:36] == parent_hash

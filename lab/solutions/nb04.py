@@ -1,0 +1,33 @@
+"""Reference solutions for notebook 04."""
+import hashlib
+
+TWO_WEEKS = 14 * 24 * 60 * 60            # nPowTargetTimespan, seconds
+POW_LIMIT = (1 << 224) - 1               # mainnet powLimit: the easiest target allowed
+
+
+def is_below_target(hash_bytes: bytes, target: int) -> bool:
+    """Proof of work: the digest read as a little-endian number is at most the target."""
+    return int.from_bytes(hash_bytes, "little") <= target
+
+
+def expected_hashes(target: int) -> float:
+    """Mean number of hashes to find one at or below target: 2**256 / (target + 1)."""
+    return 2 ** 256 / (target + 1)
+
+
+def next_target(old_target: int, actual_timespan: int) -> int:
+    """Scale the target by actual / two weeks, the ratio clamped to [1/4, 4], capped at the limit."""
+    clamped = min(max(actual_timespan, TWO_WEEKS // 4), TWO_WEEKS * 4)
+    return min(old_target * clamped // TWO_WEEKS, POW_LIMIT)
+
+
+def midstate_hashes(header: bytes, nonces: list[int]) -> list[bytes]:
+    """Double SHA-256 of the header with each nonce, compressing the first 64 bytes once."""
+    midstate = hashlib.sha256(header[:64])
+    tail = header[64:76]
+    digests = []
+    for nonce in nonces:
+        inner = midstate.copy()
+        inner.update(tail + nonce.to_bytes(4, "little"))
+        digests.append(hashlib.sha256(inner.digest()).digest())
+    return digests

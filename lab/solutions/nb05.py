@@ -1,0 +1,43 @@
+"""Reference solutions for notebook 05."""
+import math
+
+
+def stale_estimate(latency: float, interval: float) -> float:
+    """Chance that a competing block appears while one spreads: 1 - exp(-latency / interval)."""
+    return 1.0 - math.exp(-latency / interval)
+
+
+def work_from_bits(bits: int) -> int:
+    """Expected hashes for a block with these compact bits: 2**256 // (target + 1)."""
+    exponent, mantissa = bits >> 24, bits & 0x007FFFFF
+    if exponent <= 3:
+        target = mantissa >> (8 * (3 - exponent))
+    else:
+        target = mantissa << (8 * (exponent - 3))
+    return 2 ** 256 // (target + 1)
+
+
+def choose_tip(blocks, rule="work"):
+    """Tip by most cumulative work (rule="work") or greatest height (rule="length");
+    on a tie the block received first wins."""
+    total = {}
+    best, best_total = None, None
+    for name, parent, work in blocks:
+        step = work if rule == "work" else 1
+        total[name] = step if parent is None else total[parent] + step
+        if best_total is None or total[name] > best_total:   # strictly more: first seen keeps ties
+            best, best_total = name, total[name]
+    return best
+
+
+def nakamoto_probability(q: float, z: int) -> float:
+    """Whitepaper section 11: chance an attacker with share q catches up from z blocks behind."""
+    p = 1.0 - q
+    lam = z * q / p
+    total = 1.0
+    poisson = math.exp(-lam)            # P(k = 0); then multiply by lam / k, as the paper's C code
+    for k in range(z + 1):
+        if k:
+            poisson *= lam / k
+        total -= poisson * (1 - (q / p) ** (z - k))
+    return total

@@ -1,0 +1,67 @@
+"""Notebook 04's checks: the reference solutions pass, and plausible mistakes are caught."""
+import hashlib
+
+import pytest
+
+from lab.exercises import SOLVED, WRONG, check, registered
+from lab.solutions import nb04
+
+TWO_WEEKS = 1_209_600
+POW_LIMIT = (1 << 224) - 1
+
+
+def test_four_exercises_registered():
+    assert registered("04") == ["04.1", "04.2", "04.3", "04.4"]
+
+
+@pytest.mark.parametrize("exercise_id, solution", [
+    ("04.1", nb04.is_below_target),
+    ("04.2", nb04.expected_hashes),
+    ("04.3", nb04.midstate_hashes),
+    ("04.4", nb04.next_target),
+])
+def test_reference_solution_passes(exercise_id, solution):
+    assert check(exercise_id, solution).status == SOLVED
+
+
+def _no_clamp(old_target, timespan):
+    return min(old_target * timespan // TWO_WEEKS, POW_LIMIT)
+
+
+def _no_cap(old_target, timespan):
+    clamped = min(max(timespan, TWO_WEEKS // 4), TWO_WEEKS * 4)
+    return old_target * clamped // TWO_WEEKS
+
+
+def _float_maths(old_target, timespan):
+    clamped = min(max(timespan, TWO_WEEKS // 4), TWO_WEEKS * 4)
+    return min(old_target * (clamped / TWO_WEEKS), POW_LIMIT)
+
+
+def _big_endian_nonce(header, nonces):
+    return [hashlib.sha256(hashlib.sha256(header[:76] + n.to_bytes(4, "big")).digest()).digest()
+            for n in nonces]
+
+
+def _single_sha(header, nonces):
+    return [hashlib.sha256(header[:76] + n.to_bytes(4, "little")).digest() for n in nonces]
+
+
+def _ignores_nonce(header, nonces):
+    return [hashlib.sha256(hashlib.sha256(header).digest()).digest() for _ in nonces]
+
+
+@pytest.mark.parametrize("exercise_id, wrong", [
+    ("04.1", lambda h, target: int.from_bytes(h, "big") <= target),     # display order
+    ("04.1", lambda h, target: int.from_bytes(h, "little") < target),   # strict: rejects hash == target
+    ("04.2", lambda target: 2 ** 256 / target),                          # forgets the + 1
+    ("04.2", lambda target: 2.0 ** (256 - target.bit_length())),         # counts zero bits only
+    ("04.3", _big_endian_nonce),
+    ("04.3", _single_sha),
+    ("04.3", _ignores_nonce),
+    ("04.4", _no_clamp),
+    ("04.4", _no_cap),
+    ("04.4", _float_maths),
+])
+def test_plausible_mistake_is_rejected(exercise_id, wrong):
+    assert check(exercise_id, wrong).status == WRONG

@@ -1,0 +1,54 @@
+"""Notebook 05's checks: the reference solutions pass, plausible mistakes fail."""
+import math
+
+import pytest
+
+from lab.exercises import SOLVED, WRONG, check
+from lab.solutions import nb05
+from primitives.block import bits_to_target
+
+
+@pytest.mark.parametrize("exercise_id, solution", [
+    ("05.1", nb05.stale_estimate),
+    ("05.2", nb05.work_from_bits),
+    ("05.3", nb05.choose_tip),
+    ("05.4", nb05.nakamoto_probability),
+])
+def test_reference_solution_passes(exercise_id, solution):
+    assert check(exercise_id, solution).status == SOLVED
+
+
+def _tip_by_length_always(blocks, rule="work"):
+    return nb05.choose_tip(blocks, "length")
+
+
+def _tip_last_on_tie(blocks, rule="work"):
+    total, best, best_total = {}, None, None
+    for name, parent, work in blocks:
+        total[name] = (total[parent] if parent else 0) + (work if rule == "work" else 1)
+        if best_total is None or total[name] >= best_total:      # >= : the later block wins ties
+            best, best_total = name, total[name]
+    return best
+
+
+def _gamblers_ruin_only(q, z):
+    return (q / (1 - q)) ** z
+
+
+def _paper_without_poisson_weights(q, z):
+    p = 1 - q
+    return sum((q / p) ** (z - k) for k in range(z + 1)) / (z + 1)
+
+
+@pytest.mark.parametrize("exercise_id, wrong", [
+    ("05.1", lambda latency, interval: latency / interval),              # the small-ratio shortcut
+    ("05.1", lambda latency, interval: math.exp(-latency / interval)),   # the chance of *no* competitor
+    ("05.2", lambda bits: 2 ** 256 // bits_to_target(bits)),             # forgot the + 1
+    ("05.2", lambda bits: int(2 ** 256 / (bits_to_target(bits) + 1))),   # float division loses digits
+    ("05.3", _tip_by_length_always),
+    ("05.3", _tip_last_on_tie),
+    ("05.4", _gamblers_ruin_only),
+    ("05.4", _paper_without_poisson_weights),
+])
+def test_each_check_rejects_a_plausible_mistake(exercise_id, wrong):
+    assert check(exercise_id, wrong).status == WRONG
