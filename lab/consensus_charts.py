@@ -242,7 +242,8 @@ def plot_attack_sweep(sweep: AttackSweep, table: dict | None = None):
         left.errorbar(sweep.qs, sweep.simulated[z], yerr=sweep.standard_errors[z], fmt="o", ms=4,
                       color=colour, label=f"z = {z}: simulated ({sweep.trials} trials)")
         left.plot(sweep.qs, sweep.nakamoto[z], "-", color=colour, label=f"z = {z}: Nakamoto's formula")
-        left.plot(sweep.qs, sweep.exact[z], ":", color=colour, lw=1)
+        left.plot(sweep.qs, sweep.exact[z], ":", color=colour, lw=1,
+                  label=f"z = {z}: exact race (no Poisson shortcut)")
     left.axvline(0.5, color="gray", lw=0.8)
     left.set_xlabel("attacker's hash share q (fraction)")
     left.set_ylabel("success probability (fraction)")

@@ -97,9 +97,21 @@ def check_anvil() -> EnvCheck:
     return EnvCheck("anvil node", out.returncode == 0, version, "run `make setup` to reinstall node_modules")
 
 
+CHECKS = (("Python", check_python), ("Python packages", check_packages),
+          ("Solidity compiler", check_compiler), ("Embedded chain", check_embedded_chain),
+          ("anvil node", check_anvil))
+
+
 def run_all() -> list[EnvCheck]:
-    """Run every check, in the order a student would fix them."""
-    return [check_python(), check_packages(), check_compiler(), check_embedded_chain(), check_anvil()]
+    """Run every check, in the order a student would fix them; none can crash the report."""
+    results = []
+    for name, check in CHECKS:
+        try:
+            results.append(check())
+        except Exception as exc:  # a broken install shows up here: explain it, don't crash
+            results.append(EnvCheck(name, False, f"the check itself failed ({type(exc).__name__}: {exc})",
+                                    "the installation is incomplete: run `make clean lab` to reinstall"))
+    return results
 
 
 def report() -> bool:

@@ -229,6 +229,6 @@ def periods_text(periods: list[RetargetPeriod]) -> str:
     """One line per period: bits, difficulty, hash rate and block interval."""
     lines = []
     for p in periods:
-        lines.append(f"period {p.index}: bits 0x{p.bits:08x}, difficulty {p.difficulty:,.3f}, "
+        lines.append(f"period {p.index}: bits 0x{p.bits:08x}, difficulty {p.difficulty:,.5f}, "
                      f"hash rate {p.hash_rate / 1e6:,.1f} MH/s, block interval {p.interval_min:.2f} min")
     return "\n".join(lines)

@@ -65,3 +65,17 @@ def _ignores_nonce(header, nonces):
 ])
 def test_plausible_mistake_is_rejected(exercise_id, wrong):
     assert check(exercise_id, wrong).status == WRONG
+
+
+def test_04_4_rejects_float_arithmetic_and_the_wrong_cap():
+    from lab.solutions import nb04 as solved
+
+    def with_floats(old, timespan):
+        two_weeks = 14 * 24 * 3600
+        return int(old * min(max(timespan, two_weeks / 4), two_weeks * 4) / two_weeks)
+
+    def genesis_cap(old, timespan):
+        return min(solved.next_target(old, timespan), 0xFFFF << 208)
+
+    assert check("04.4", with_floats).status == WRONG
+    assert check("04.4", genesis_cap).status == WRONG

@@ -27,3 +27,16 @@ def test_unsolved_wrong_raising_and_solved(capsys):
 ])
 def test_each_check_rejects_a_plausible_mistake(exercise_id, wrong):
     assert check(exercise_id, wrong).status == WRONG
+
+
+def test_the_set_up_report_explains_a_broken_install_instead_of_crashing(monkeypatch, capsys):
+    import sys
+
+    from lab import environment
+
+    monkeypatch.setitem(sys.modules, "eth_tester", None)  # as if eth-tester were not installed
+    assert environment.report() is False
+    out = capsys.readouterr().out
+    assert "❌ Embedded chain" in out and "fix:" in out
+    verdicts = [line for line in out.splitlines() if line.startswith(("✅", "❌"))]
+    assert len(verdicts) == len(environment.CHECKS)

@@ -15,6 +15,8 @@ from primitives.block import bits_to_target, target_to_bits
 from ..exercises import exercise, expect
 
 DATA = Path(__file__).resolve().parents[2] / "data"
+POW_LIMIT = (1 << 224) - 1     # Bitcoin Core chainparams.cpp, main: powLimit = 00000000ffff...ff
+TARGET_TIMESPAN = 14 * 24 * 60 * 60  # nPowTargetTimespan: two weeks, in seconds
 
 
 def _load(name: str) -> dict:
@@ -101,6 +103,11 @@ def check_next_target(next_target):
         old_target = bits_to_target(int(case["last_bits"], 16))
         got = next_target(old_target, timespan)
         expect(isinstance(got, int), f"{case['name']}: return an int (use // for division), got {type(got).__name__}")
+        # Core's CalculateNextWorkRequired, in exact integers: clamp, multiply, divide, cap.
+        clamped = min(max(timespan, TARGET_TIMESPAN // 4), TARGET_TIMESPAN * 4)
+        exact = min(old_target * clamped // TARGET_TIMESPAN, POW_LIMIT)
+        expect(got == exact, f"{case['name']}: your target is {got:#x}, expected {exact:#x} "
+                             f"(integer arithmetic: old * clamped timespan // two weeks, capped at powLimit)")
         got_bits = target_to_bits(got)
         want_bits = int(case["expected_bits"], 16)
         expect(got_bits == want_bits,

@@ -229,7 +229,8 @@ class TamperWidget:
         title = ("Original tree" if not self.changed else
                  f"After tampering: {len(self.changed)} nodes changed, one per level")
         return draw_tree(self.tampered, changed=self.changed, chars=self.chars, title=title,
-                         leaf_names=[f"{i}: {t[:14]}" for i, t in enumerate(self.texts)])
+                         leaf_names=[f"{i}\n{t[:8]}…" if len(t) > 8 else f"{i}\n{t}"
+                                     for i, t in enumerate(self.texts)])
 
     def summary(self) -> str:
         """Plain-text view: the edits, both roots, and the changed nodes."""
