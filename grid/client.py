@@ -27,7 +27,7 @@ from .chain import Chain, TxReverted
 from .compiler import Artifact, load_artifact
 from .errors import GridError
 from .revert import decode_revert_reason
-from .storage import UserRecord, mapping_slot, read_struct_in_mapping, read_value, read_variable
+from .storage import UserRecord, read_struct_in_mapping, read_struct_member, read_variable
 from .txlog import TxLog, TxLogEntry
 from .validation import check_address, check_argument
 
@@ -288,10 +288,7 @@ class PowerGridClient:
         """
         spec = self._spec(function)
         who = self.account if sender is None else self.chain.account(sender)
-        problem = self._diagnose(function, who, self._check_arguments(spec, values))
-        if isinstance(problem, GridError):
-            raise problem
-        return problem
+        return self._preflight_checked(function, who, self._check_arguments(spec, values))
 
     def _preflight_checked(self, function: str, who: NamedAccount, values: list) -> str | None:
         problem = self._diagnose(function, who, values)
@@ -304,13 +301,8 @@ class PowerGridClient:
 
     def _user_member(self, address: str, label: str) -> Any:
         """One member of `user[address]`, located with solc's storage layout."""
-        layout = self.artifact.storage_layout
-        entry = next(e for e in layout["storage"] if e["label"] == USERS_MAPPING)
-        struct = layout["types"][layout["types"][entry["type"]]["value"]]
-        member = next(m for m in struct["members"] if m["label"] == label)
-        slot = mapping_slot(bytes.fromhex(address[2:]), int(entry["slot"])) + int(member["slot"])
-        return read_value(self._read, slot, member["offset"], member["type"],
-                          int(layout["types"][member["type"]]["numberOfBytes"]))
+        return read_struct_member(self._read, self.artifact.storage_layout, USERS_MAPPING,
+                                  bytes.fromhex(address[2:]), label)
 
     def _rights(self, address: str) -> tuple[bool, bool]:
         return self._user_member(address, "generaterights"), self._user_member(address, "userights")

@@ -49,18 +49,30 @@ def read_value(read: ReadSlot, slot: int, offset: int, type_id: str, size: int) 
     raise ValueError(f"storage type {type_id} is not decoded by this helper")
 
 
+def _struct_members(layout: dict, mapping_label: str) -> tuple[int, list[dict]]:
+    """(slot of the mapping, the struct's members) for a mapping to a struct."""
+    entry = next(e for e in layout["storage"] if e["label"] == mapping_label)
+    struct_type = layout["types"][entry["type"]]["value"]
+    return int(entry["slot"]), layout["types"][struct_type]["members"]
+
+
+def _read_member(read: ReadSlot, layout: dict, base: int, member: dict) -> Any:
+    size = int(layout["types"][member["type"]]["numberOfBytes"])
+    return read_value(read, base + int(member["slot"]), member["offset"], member["type"], size)
+
+
+def read_struct_member(read: ReadSlot, layout: dict, mapping_label: str, key: bytes, label: str) -> Any:
+    """Decode one member `label` of `mapping_label[key]`, reading only its slot(s)."""
+    mapping_base, members = _struct_members(layout, mapping_label)
+    member = next(m for m in members if m["label"] == label)
+    return _read_member(read, layout, mapping_slot(key, mapping_base), member)
+
+
 def read_struct_in_mapping(read: ReadSlot, layout: dict, mapping_label: str, key: bytes) -> dict:
     """Decode `mapping_label[key]` (a mapping to a struct) into {member: value}."""
-    entry = next(e for e in layout["storage"] if e["label"] == mapping_label)
-    types = layout["types"]
-    struct_type = types[entry["type"]]["value"]
-    base = mapping_slot(key, int(entry["slot"]))
-    record = {}
-    for member in types[struct_type]["members"]:
-        record[member["label"]] = read_value(
-            read, base + int(member["slot"]), member["offset"], member["type"],
-            int(types[member["type"]]["numberOfBytes"]))
-    return record
+    mapping_base, members = _struct_members(layout, mapping_label)
+    base = mapping_slot(key, mapping_base)
+    return {m["label"]: _read_member(read, layout, base, m) for m in members}
 
 
 def read_variable(read: ReadSlot, layout: dict, label: str) -> Any:

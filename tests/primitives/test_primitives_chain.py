@@ -228,12 +228,17 @@ def test_duplicate():
     assert tree.add(regtest_genesis()).reason == DUPLICATE
 
 
-def test_bad_proof_of_work_and_its_descendants():
-    tree = new_tree()
+def bad_block_with_descendants():
+    """A block failing its PoW, plus a child and a grandchild built on it."""
     good = chain_of(regtest_genesis(), 1, "g")[0]
     bad = Block(failing_nonce(good.header), good.txids, good.raw_txs)
     child = build_block(bad, [b"child"])
-    grandchild = build_block(child, [b"grandchild"])
+    return bad, child, build_block(child, [b"grandchild"])
+
+
+def test_bad_proof_of_work_and_its_descendants():
+    tree = new_tree()
+    bad, child, grandchild = bad_block_with_descendants()
     assert tree.add(grandchild).orphan
     assert tree.add(child).orphan
     result = tree.add(bad)
@@ -250,10 +255,7 @@ def test_invalid_block_arriving_between_its_descendants():
     # The child is rejected as bad-prevblk; the grandchild, already waiting
     # for it in the orphan pool, must be rejected with it, not left behind.
     tree = new_tree()
-    good = chain_of(regtest_genesis(), 1, "g")[0]
-    bad = Block(failing_nonce(good.header), good.txids, good.raw_txs)
-    child = build_block(bad, [b"child"])
-    grandchild = build_block(child, [b"grandchild"])
+    bad, child, grandchild = bad_block_with_descendants()
     assert tree.add(grandchild).orphan
     assert tree.add(bad).reason == BAD_POW
     assert tree.orphans == [grandchild.hash()]      # its parent (child) is still unknown
