@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from eth_abi import decode, encode
-from eth_utils import function_signature_to_4byte_selector
+from eth_utils import function_signature_to_4byte_selector, to_checksum_address
 
 from .accounts import NamedAccount
 from .chain import Chain, TxReverted
@@ -198,6 +198,14 @@ class PowerGridClient:
             return self._call(spec, who, data, decoded_input)
         note = self._preflight_checked(function, who, values) if self.preflight_checks else None
         return self._transact(spec, who, data, decoded_input, values, note)
+
+    def decode_input(self, data: str | bytes) -> tuple[FunctionSpec, dict[str, Any]]:
+        """The function some calldata calls and its named arguments (Remix's "decoded input").
+
+        Works for any transaction sent to this contract, by anyone: the first
+        4 bytes pick the function, the rest is ABI-decoded with its inputs.
+        """
+        return decode_calldata(self.functions.values(), data)
 
     def _spec(self, function: Any) -> FunctionSpec:
         spec = self.functions.get(function) if isinstance(function, str) else None
@@ -386,3 +394,30 @@ def _decode_outputs(spec: FunctionSpec, raw: bytes) -> tuple:
                             f"{CONTRACT_NAME} contract?", kind="revert", function=spec.name) from None
         return tuple(v.decode("utf-8", errors="replace") if t == "string" else v
                      for t, v in zip(types, values))
+
+
+def decode_calldata(functions: Any, data: str | bytes) -> tuple[FunctionSpec, dict[str, Any]]:
+    """Match calldata's 4-byte selector against `functions` (FunctionSpecs) and decode the rest."""
+    if isinstance(data, str):
+        text = data.strip()
+        try:
+            data = bytes.fromhex(text[2:] if text.lower().startswith("0x") else text)
+        except ValueError:
+            raise GridError(f"the input {text[:20]!r} is not hex calldata: copy it from the "
+                            f"transaction log (it starts with 0x)", kind="input") from None
+    if not isinstance(data, (bytes, bytearray)) or len(data) < 4:
+        raise GridError("calldata needs at least the 4-byte function selector: copy the whole "
+                        "input from the transaction log", kind="input")
+    by_selector = {spec.selector: spec for spec in functions}
+    spec = by_selector.get(bytes(data[:4]))
+    if spec is None:
+        raise GridError(f"selector 0x{bytes(data[:4]).hex()} is none of this contract's functions: "
+                        f"is this input for another contract?", kind="input")
+    try:
+        values = decode([t for t, _ in spec.inputs], bytes(data[4:]))
+    except Exception:
+        raise GridError(f"the arguments after {spec.name}'s selector do not decode as "
+                        f"({', '.join(t for t, _ in spec.inputs)}): the input is cut or altered",
+                        kind="input") from None
+    values = [to_checksum_address(v) if t == "address" else v for (t, _), v in zip(spec.inputs, values)]
+    return spec, {_labelled(p): v for p, v in zip(spec.inputs, values)}
