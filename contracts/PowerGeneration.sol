@@ -13,7 +13,7 @@ pragma solidity 0.8.37;
  * Every change from the 0.4 original, and why:
  *  1. `function PowerGeneration()` became `constructor()`: 0.5+ no longer
  *     treats a function named after the contract as its constructor.
- *  2. `constant` became `view` on the seven getters: `constant` for functions
+ *  2. `constant` became `view` on the five getters: `constant` for functions
  *     was removed in 0.5. Same meaning: they read state and do not change it.
  *  3. String parameters and returns gained `memory`: data locations became
  *     mandatory in 0.5. No change in behaviour.

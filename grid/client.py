@@ -192,12 +192,21 @@ class PowerGridClient:
         spec = self._spec(function)
         who = self.account if sender is None else self.chain.account(sender)
         values = self._check_arguments(spec, args)
-        data = spec.selector + encode([t for t, _ in spec.inputs], values)
+        data = _encode(spec, values)
         decoded_input = {_labelled(p): v for p, v in zip(spec.inputs, values)}
         if spec.is_view:
             return self._call(spec, who, data, decoded_input)
         note = self._preflight_checked(function, who, values) if self.preflight_checks else None
         return self._transact(spec, who, data, decoded_input, values, note)
+
+    def encode_input(self, function: str, *args: Any) -> bytes:
+        """The calldata of `function(*args)`: 4-byte selector + ABI-encoded arguments.
+
+        Arguments are checked as `invoke` checks them (account names become
+        addresses, "100" becomes 100); a bad one is a GridError of kind "input".
+        """
+        spec = self._spec(function)
+        return _encode(spec, self._check_arguments(spec, args))
 
     def decode_input(self, data: str | bytes) -> tuple[FunctionSpec, dict[str, Any]]:
         """The function some calldata calls and its named arguments (Remix's "decoded input").
@@ -379,6 +388,10 @@ class PowerGridClient:
             return problem
         return GridError(f"{spec.name} from {who.name} was reverted by the contract without a reason "
                          f"(the seed's require()s give none)", kind="revert", function=spec.name)
+
+
+def _encode(spec: FunctionSpec, values: list) -> bytes:
+    return spec.selector + encode([t for t, _ in spec.inputs], values)
 
 
 def _decode_outputs(spec: FunctionSpec, raw: bytes) -> tuple:

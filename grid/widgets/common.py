@@ -18,11 +18,12 @@ from ..chain import Chain
 from ..errors import GridError
 
 # Colours readable on light and dark themes; the icon carries the meaning too.
+# Text symbols, not emoji: a classroom browser may have no colour-emoji font.
 _STYLES = {
-    "ok": ("✅", "#1a7f37"),
-    "info": ("ℹ️", "inherit"),
-    "warning": ("⚠️", "#9a6700"),
-    "error": ("❌", "#cf222e"),
+    "ok": ("\u2714", "#1a7f37"),        # heavy check mark
+    "info": ("\u2139", "inherit"),      # information source
+    "warning": ("\u26a0", "#9a6700"),   # warning sign
+    "error": ("\u2716", "#cf222e"),     # heavy multiplication x
 }
 DEFAULT_REFRESH_S = 1.0
 
@@ -104,11 +105,9 @@ class BlockWatcher:
         """Poll in the background on the running event loop; False when there is none (tests)."""
         if self._task is not None and not self._task.done():
             return True
-        try:
-            loop = asyncio.get_event_loop()
+        try:  # a kernel runs each cell inside its asyncio loop
+            loop = asyncio.get_running_loop()
         except RuntimeError:
-            return False
-        if not loop.is_running():
             return False
         self._task = loop.create_task(self._loop())
         return True

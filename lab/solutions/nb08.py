@@ -1,0 +1,59 @@
+"""Reference solutions for notebook 08."""
+from eth_abi import decode
+from eth_utils import keccak
+
+
+def is_transaction(abi_item: dict) -> bool:
+    """Red (True) when the function may change state: nonpayable or payable; legacy ABIs say constant."""
+    if "stateMutability" in abi_item:
+        return abi_item["stateMutability"] in ("nonpayable", "payable")
+    return not abi_item.get("constant", False)
+
+
+def decode_entry_input(input_hex: str, abi: list) -> tuple:
+    """(function name, [arguments]) of a log entry's input, found by its 4-byte selector."""
+    data = bytes.fromhex(input_hex[2:])
+    for item in abi:
+        if item.get("type") != "function":
+            continue
+        types = [p["type"] for p in item["inputs"]]
+        if keccak(text=f"{item['name']}({','.join(types)})")[:4] == data[:4]:
+            return item["name"], list(decode(types, data[4:]))
+    raise ValueError(f"no function of this ABI has the selector 0x{data[:4].hex()}")
+
+
+def predict_balances(steps: list) -> dict:
+    """The four readings after generator1 sells to / generates / consumer1 consumes, as in the contract."""
+    generation = total_generation = remaining = total_used = 0
+    for action, amount in steps:
+        if action == "sell":          # Transfer: generationPower -= v, buyer's usePower += v
+            generation -= amount
+            remaining += amount
+        elif action == "generate":    # GeneratePower: generationPower += v, totalGenerationPower += v
+            generation += amount
+            total_generation += amount
+        elif action == "consume":     # PowerConsume: usePower -= v, totalUsePower += v
+            remaining -= amount
+            total_used += amount
+    return {"GetGeneration": generation, "GetTotalGeneration": total_generation,
+            "GetUsedOfSelf": remaining, "GetTotalUsedOfSomeone": total_used}
+
+
+def failing_require(function: str, sender: str, args: list, state: dict) -> int:
+    """Number (1, 2, 3) of the first require() of `function` that fails; 0 when none does."""
+    users = state["users"]
+    if function in ("empower", "PowerDispatch"):
+        return 0 if sender == state["administrator"] else 1
+    if function == "Transfer":
+        buyer, amount = args
+        if not users[sender]["generaterights"]:
+            return 1
+        if not users[buyer]["userights"]:
+            return 2
+        before = users[buyer]["usePower"]
+        return 0 if (before + amount) % 2**256 > before else 3   # unchecked uint256 wraps around
+    if function == "PowerConsume":
+        if not users[sender]["userights"]:
+            return 1
+        return 0 if users[sender]["usePower"] >= args[0] else 2
+    return 0   # GeneratePower: no require, it returns silently

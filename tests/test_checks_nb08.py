@@ -1,0 +1,85 @@
+"""Notebook 08's checks: the reference solutions pass, plausible mistakes fail."""
+import hashlib
+
+import pytest
+from eth_abi import decode
+
+from lab.exercises import SOLVED, WRONG, check
+from lab.solutions import nb08
+
+
+@pytest.mark.parametrize("exercise_id, solution", [
+    ("08.1", nb08.is_transaction),
+    ("08.2", nb08.decode_entry_input),
+    ("08.3", nb08.predict_balances),
+    ("08.4", nb08.failing_require),
+])
+def test_reference_solution_passes(exercise_id, solution):
+    assert check(exercise_id, solution).status == SOLVED
+
+
+def _decode_with_the_selector_left_in(input_hex, abi):
+    data = bytes.fromhex(input_hex[2:])
+    name, _ = nb08.decode_entry_input(input_hex, abi)
+    item = next(i for i in abi if i.get("name") == name)
+    return name, list(decode([p["type"] for p in item["inputs"]], data + bytes(28)))
+
+
+def _decode_with_sha3(input_hex, abi):
+    # Python's hashlib.sha3_256 is the final SHA-3, not Ethereum's Keccak: no selector matches.
+    data = bytes.fromhex(input_hex[2:])
+    for item in abi:
+        if item.get("type") == "function":
+            types = [p["type"] for p in item["inputs"]]
+            if hashlib.sha3_256(f"{item['name']}({','.join(types)})".encode()).digest()[:4] == data[:4]:
+                return item["name"], list(decode(types, data[4:]))
+    return None
+
+
+def _balances_with_sign_flipped(steps):
+    got = nb08.predict_balances(steps)
+    return {**got, "GetGeneration": -got["GetGeneration"]}          # "sold minus generated"
+
+
+def _balances_totals_net(steps):
+    got = nb08.predict_balances(steps)
+    return {**got, "GetTotalGeneration": got["GetGeneration"]}      # total = generated - sold
+
+
+def _balances_forgetting_consumption(steps):
+    return nb08.predict_balances([s for s in steps if s[0] != "consume"])
+
+
+def _require_buyer_first(function, sender, args, state):
+    if function == "Transfer" and not state["users"][args[0]]["userights"]:
+        return 2
+    return nb08.failing_require(function, sender, args, state)
+
+
+def _require_zero_is_fine(function, sender, args, state):
+    if function == "Transfer" and args[1] == 0 and nb08.failing_require(function, sender, args, state) == 3:
+        return 0
+    return nb08.failing_require(function, sender, args, state)
+
+
+def _require_no_wrap_around(function, sender, args, state):
+    # Checked arithmetic thinking: only 0 fails the third require.
+    answer = nb08.failing_require(function, sender, args, state)
+    return 0 if answer == 3 and args[1] != 0 else answer
+
+
+@pytest.mark.parametrize("exercise_id, wrong", [
+    ("08.1", lambda item: item["stateMutability"] == "nonpayable"),           # forgets payable and legacy ABIs
+    ("08.1", lambda item: not item["name"].startswith("Get")),                # guesses from the name
+    ("08.2", _decode_with_the_selector_left_in),
+    ("08.2", _decode_with_sha3),
+    ("08.3", _balances_with_sign_flipped),
+    ("08.3", _balances_totals_net),
+    ("08.3", _balances_forgetting_consumption),
+    ("08.4", _require_buyer_first),
+    ("08.4", _require_zero_is_fine),
+    ("08.4", _require_no_wrap_around),
+    ("08.4", lambda function, sender, args, state: 1),
+])
+def test_each_check_rejects_a_plausible_mistake(exercise_id, wrong):
+    assert check(exercise_id, wrong).status == WRONG
