@@ -175,8 +175,11 @@ def _http_web3(url: str) -> Web3:
     from web3.middleware import AttributeDictMiddleware
 
     # Only attrdict: web3's validation and gas middlewares each add round trips
-    # per request; the toolkit supplies chainId, gas and fees itself.
-    provider = HTTPProvider(url, request_kwargs={"timeout": 60}, cache_allowed_requests=True)
+    # per request; the toolkit supplies chainId, gas and fees itself. No request
+    # cache: it keeps blocks it judges old by their timestamp, and our chains
+    # stamp blocks with the thesis's 2019 date, so after a revert or a restart
+    # it would show blocks that are gone.
+    provider = HTTPProvider(url, request_kwargs={"timeout": 60}, cache_allowed_requests=False)
     return Web3(provider, middleware=[(AttributeDictMiddleware, "attrdict")])
 
 

@@ -1,0 +1,47 @@
+"""Reference solutions for notebook 09 (the private chain)."""
+from __future__ import annotations
+
+import json
+
+from eth_utils import keccak, to_checksum_address
+
+
+def deployment_address(record_path, chain_id: int) -> str | None:
+    """The address recorded for `chain_id` in a Truffle-shaped record, or None."""
+    with open(record_path) as handle:
+        record = json.load(handle)
+    entry = record["networks"].get(str(chain_id))   # JSON keys are strings: "666", not 666
+    return entry["address"] if entry else None
+
+
+def count_contract_transactions(w3, address: str, first: int, last: int) -> int:
+    """How many transactions in blocks first..last (both included) were sent to `address`."""
+    count = 0
+    for number in range(first, last + 1):
+        block = w3.eth.get_block(number, full_transactions=True)
+        count += sum(1 for tx in block["transactions"]
+                     if tx["to"] is not None and tx["to"].lower() == address.lower())
+    return count
+
+
+def decode_transfer(raw_tx: dict) -> dict:
+    """Block, sender, buyer and amount of a raw JSON-RPC transaction calling Transfer(address,uint256)."""
+    data = bytes.fromhex(raw_tx["input"][2:])
+    assert data[:4] == keccak(text="Transfer(address,uint256)")[:4], "not a Transfer call"
+    buyer = "0x" + data[4 + 12:4 + 32].hex()          # word 1: an address, left-padded to 32 bytes
+    amount = int.from_bytes(data[36:68], "big")       # word 2: the uint256
+    return {"block": int(raw_tx["blockNumber"], 16), "sender": to_checksum_address(raw_tx["from"]),
+            "buyer": to_checksum_address(buyer), "amount": amount}
+
+
+def deployment_still_valid(w3, address: str, deployed_bytecode: str) -> bool:
+    """True when the chain runs exactly `deployed_bytecode` (the artifact's runtime code) at `address`."""
+    on_chain = bytes(w3.eth.get_code(address))
+    return keccak(on_chain) == keccak(hexstr=deployed_bytecode)
+
+
+def generation_balance(w3, contract: str, generator: str) -> int:
+    """GetGeneration() called with eth_call as `generator`; the int256 it returns."""
+    selector = keccak(text="GetGeneration()")[:4]
+    raw = bytes(w3.eth.call({"from": generator, "to": contract, "data": "0x" + selector.hex()}))
+    return int.from_bytes(raw[:32], "big", signed=True)   # int256: two's complement
