@@ -8,6 +8,7 @@ PY          := $(VENV)/bin/python
 VENV_STAMP  := $(VENV)/.installed
 NODE_STAMP  := node_modules/.installed
 PYTEST_ARGS ?=
+APP_ARGS    ?=
 # Offline at run time: no news feed, no update check, no PyPI extension manager.
 LAB_FLAGS   := --LabApp.news_url=None \
                --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
@@ -15,7 +16,7 @@ LAB_FLAGS   := --LabApp.news_url=None \
                $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test demo node compile lock clean
+.PHONY: help setup lab test demo node app compile lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -47,6 +48,9 @@ demo: setup  ## replay the thesis's section 5.2.2 on the embedded chain
 
 node: setup  ## run the private chain (anvil, chainId 666) for a class to share
 	$(PY) -m grid node --state .cache/classroom-chain.json
+
+app: setup  ## serve the manager and user platforms as web pages (Voila, class chain)
+	$(PY) -m grid app $(APP_ARGS)
 
 compile: setup  ## recompile contracts/*.sol and rewrite the committed artifacts
 	$(PY) -m grid compile

@@ -1,4 +1,4 @@
-"""Command line: `python -m grid demo | node | compile`.
+"""Command line: `python -m grid demo | node | compile | app`.
 
 Every GridError is printed as one sentence on stderr (exit status 2), and
 argparse reports bad options the same way, so a student sees no traceback for
@@ -12,6 +12,8 @@ import sys
 import threading
 
 from .errors import GridError
+
+APP_STATE_FILE = ".cache/app-chain.json"  # `python -m grid app`: the class chain
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -78,6 +80,40 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_app(args: argparse.Namespace) -> int:
+    from .app.server import AppServer
+
+    # The class chain lives in a state file, so it survives restarts (anvil only).
+    state = args.state if args.state is not None else (APP_STATE_FILE if args.chain == "anvil" else None)
+    server = AppServer(target=args.chain, port=args.port, state_file=state)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    print("Starting the web app: the chain, the contract, then Voila ...", flush=True)
+    server.start()  # a Ctrl-C here stops whatever had started
+    signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    status = 0
+    try:
+        print(server.describe())
+        print("Press Ctrl-C to stop.", flush=True)
+        if args.browser:
+            import webbrowser
+
+            webbrowser.open(server.urls.side_by_side)
+        while not stopped.wait(0.5):
+            problem = server.problem()
+            if problem:
+                print(f"error: {problem}", file=sys.stderr)
+                status = 1
+                break
+    finally:
+        node = getattr(server.chain, "process", None)  # None for a URL node: it keeps running
+        server.stop()
+    state_file = getattr(node, "state_file", None)
+    print("Stopped Voila" + (" and the node." if node else ".")
+          + (f" State saved to {state_file}." if state_file else ""), flush=True)
+    return status
+
+
 def _account_count(text: str) -> int:
     from .chain.base import MAX_ACCOUNTS
 
@@ -109,6 +145,16 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--check", action="store_true", help="only check the committed artifacts are fresh")
     comp.add_argument("--no-cache", action="store_true", help="ignore the compile cache")
     comp.set_defaults(run=_cmd_compile)
+
+    app = sub.add_parser("app", help="serve the manager and user platforms as web pages (Voila)")
+    app.add_argument("--chain", default="anvil",
+                     help="anvil (default: start the class chain) or the http(s):// URL of a running node")
+    app.add_argument("--port", type=int, default=8866, help="web port (default 8866; 0 = any free port)")
+    app.add_argument("--state", default=None,
+                     help=f"anvil state file, so the class chain survives restarts (default {APP_STATE_FILE})")
+    app.add_argument("--browser", action=argparse.BooleanOptionalAction, default=False,
+                     help="open the side-by-side page in this machine's browser (default: --no-browser)")
+    app.set_defaults(run=_cmd_app)
     return parser
 
 

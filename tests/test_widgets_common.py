@@ -23,6 +23,22 @@ def test_message_line_shows_a_grid_error_as_one_sentence():
     assert "gc-test-message" in line.widget._dom_classes
 
 
+@pytest.mark.parametrize("message, shown", [
+    ("the amount is empty: type some text", "The amount is empty: type some text"),
+    ("consumer1 has no generation right", "consumer1 has no generation right"),
+    ("admin is not a consumer", "admin is not a consumer"),
+    ("0xAbC... is not an address", "0xAbC... is not an address"),
+])
+def test_message_line_keeps_names_as_typed(message, shown):
+    line = MessageLine()
+
+    def fail():
+        raise GridError(message, kind="input")
+
+    line.run(fail)
+    assert line.text == shown
+
+
 def test_message_line_turns_an_unexpected_exception_into_one_sentence():
     line = MessageLine()
     assert line.run(lambda: {}["missing"]) is None

@@ -58,7 +58,7 @@ class MessageLine:
         try:
             result = action()
         except GridError as exc:
-            self.show(exc.message[:1].upper() + exc.message[1:], "error")
+            self.show(_sentence(exc.message), "error")
             return None
         except Exception as exc:  # a bug of ours: still one sentence, never a traceback wall
             self.show(f"Unexpected {type(exc).__name__}: {exc}. Nothing was sent; please report "
@@ -67,6 +67,14 @@ class MessageLine:
         if success is not None:
             self.show(success(result) if callable(success) else success, "ok")
         return result
+
+
+def _sentence(message: str) -> str:
+    """Capitalise a message's first word, unless it is a name such as consumer1 or 0x..."""
+    first = message.split(" ", 1)[0]
+    if not first.isalpha() or not first.islower() or first == "admin":
+        return message
+    return message[:1].upper() + message[1:]
 
 
 class BlockWatcher:

@@ -1,0 +1,265 @@
+"""Checks for notebook 10: the user and manager platforms.
+
+The expected values come from the contract itself: each checker starts its own
+embedded chain (eth-tester), deploys PowerGeneration, replays the actions and
+reads the result from the contract's storage, or builds the raw blocks it
+hands to the student. The rules a student applies are those of Appendix A
+(the `require`s of Transfer and PowerConsume, GeneratePower's silent return,
+empower's reset). Chain work is done once per process and cached.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import asdict
+from functools import lru_cache
+
+from ..exercises import exercise, expect
+
+GENERATOR, CONSUMER = "generator1", "consumer1"
+
+THESIS_ACTIONS = (  # section 5.2.2, plus the consumer using 30 of its 100 units
+    ("register", "generator1", True, False),
+    ("register", "generator2", True, False),
+    ("register", "consumer1", False, True),
+    ("register", "consumer2", False, True),
+    ("sell", "generator1", "consumer1", 100),
+    ("generate", "generator1", 10),
+    ("consume", "consumer1", 30),
+)
+QUIRK_ACTIONS = (  # every rule of Appendix A that changes nothing, and empower's reset
+    ("register", "generator1", True, False),
+    ("register", "consumer1", False, True),
+    ("register", "user5", True, True),
+    ("generate", "consumer1", 50),               # no generation right: silently nothing
+    ("sell", "consumer1", "generator1", 5),      # seller cannot generate: reverts
+    ("sell", "generator1", "generator1", 5),     # buyer cannot consume: reverts
+    ("sell", "generator1", "consumer1", 0),      # usePower + 0 > usePower is false: reverts
+    ("sell", "generator1", "user5", 20),
+    ("consume", "user5", 25),                    # only 20 bought: reverts
+    ("consume", "user5", 20),
+    ("generate", "user5", 7),
+    ("sell", "user5", "user5", 3),               # both rights: may sell to itself
+    ("consume", "generator1", 1),                # no consumption right: reverts
+    ("sell", "generator1", "consumer1", 40),
+    ("register", "consumer1", False, True),      # registering again resets the 40 to 0
+    ("sell", "generator1", "consumer1", 15),
+    ("generate", "generator1", 1000),
+    ("sell", "generator1", "user6", 9),          # user6 was never registered: reverts
+)
+
+
+def _random_actions(seed: int, count: int = 24) -> tuple:
+    rng = random.Random(seed)
+    people = ["generator1", "generator2", "consumer1", "consumer2"]
+    actions = [("register", p, rng.random() < 0.6, rng.random() < 0.6) for p in people]
+    for _ in range(count):
+        kind = rng.choice(["generate", "sell", "sell", "consume", "consume", "register"])
+        who = rng.choice(people)
+        if kind == "register":
+            actions.append(("register", who, rng.random() < 0.5, rng.random() < 0.5))
+        elif kind == "sell":
+            actions.append(("sell", who, rng.choice(people), rng.randint(0, 60)))
+        else:
+            actions.append((kind, who, rng.randint(0, 60)))
+    return tuple(actions)
+
+
+ACTION_SETS = (THESIS_ACTIONS, QUIRK_ACTIONS, _random_actions(10), _random_actions(2020))
+
+
+@lru_cache(maxsize=None)
+def _replayed(actions: tuple) -> dict:
+    """Replay `actions` on a fresh chain; read each registered user's balances from storage."""
+    from grid.chain import connect
+    from grid.client import PowerGridClient
+    from grid.errors import GridError
+
+    with connect("tester") as chain:
+        client = PowerGridClient.deploy(chain)
+        registered = []
+        for action in actions:
+            kind, who, *rest = action
+            try:
+                if kind == "register":
+                    client.register_user(who, who, "Sundsvall", can_generate=rest[0], can_consume=rest[1])
+                    registered.append(who)
+                elif kind == "generate":
+                    client.generate_power(rest[0], sender=who)
+                elif kind == "sell":
+                    client.sell_power(rest[0], rest[1], sender=who)
+                elif kind == "consume":
+                    client.consume_power(rest[0], sender=who)
+            except GridError as exc:   # the contract would revert: nothing changes
+                assert exc.kind in ("revert", "permission"), exc
+        result = {}
+        for who in registered:
+            record = client.user_record(who)
+            result[who] = (record.generation_power, record.total_generation_power, record.use_power,
+                           record.total_use_power)
+        return result
+
+
+@exercise("10.1", "balances from a list of actions")
+def check_replay_balances(replay_balances):
+    for actions in ACTION_SETS:
+        want = _replayed(actions)
+        got = replay_balances(list(actions))
+        expect(isinstance(got, dict), f"return a dict {{user: (generation, total generation, remaining, "
+                                      f"total use)}}, not {type(got).__name__}")
+        expect(set(got) == set(want), f"the registered users are {sorted(want)}, you returned {sorted(got)}")
+        for user, values in want.items():
+            expect(tuple(got[user]) == values,
+                   f"after {len(actions)} actions starting {actions[:2]}..., the contract has {user} at "
+                   f"(generation, total generation, remaining, total use) = {values}, you said "
+                   f"{tuple(got[user])}")
+    return ("the contract's state is a pure function of its transactions: any node (or you) can replay "
+            "them and must reach the same balances; that is what a blockchain agrees on")
+
+
+@lru_cache(maxsize=None)
+def _raw_chain() -> tuple:
+    """Blocks with registrations, a reverted one, a re-registration and another contract."""
+    from grid.chain import connect
+    from grid.client import PowerGridClient
+    from grid.errors import GridError
+    from grid.registry import UserDirectory
+
+    with connect("tester") as chain:
+        ours = PowerGridClient.deploy(chain)
+        other = PowerGridClient.deploy(chain)
+        ours.register_user("generator1", "G1", "Sundsvall", can_generate=True, can_consume=False)
+        ours.register_user("consumer1", "C1", "Sundsvall", can_generate=False, can_consume=True)
+        intruder = PowerGridClient(chain, ours.address, account="consumer2", preflight=False)
+        try:
+            intruder.register_user("consumer2", "Me", "Here", can_generate=True, can_consume=True)
+        except GridError:
+            pass   # mined, reverted: registers nobody
+        other.register_user("user5", "U5", "Sundsvall", can_generate=True, can_consume=True)
+        ours.sell_power("consumer1", 10, sender="generator1")
+        ours.register_user("consumer1", "C1", "Umeå", can_generate=True, can_consume=True)
+        ours.register_user("user6", "U6", "Sundsvall", can_generate=False, can_consume=True)
+        directory = UserDirectory(ours)
+        transactions = [asdict(tx) for n in range(chain.block_number + 1)
+                        for tx in directory.transactions_in_block(n)]
+        names = {a.name: a.address for a in chain.accounts}
+        return (transactions, ours.address, other.address,
+                [names["generator1"], names["consumer1"], names["user6"]], [names["user5"]])
+
+
+@exercise("10.2", "find the registered users in raw blocks")
+def check_registered_users(registered_users):
+    transactions, ours, other, want_ours, want_other = _raw_chain()
+    for contract, want in ((ours, want_ours), (other, want_other)):
+        got = registered_users([dict(tx) for tx in transactions], contract)
+        expect(isinstance(got, list), f"return a list of addresses, not {type(got).__name__}")
+        got_lower = [str(a).lower() for a in got]
+        expect(got_lower == [a.lower() for a in want],
+               f"for contract {contract[:10]}... the registered users are {want} (in order of first "
+               f"registration, each once), you returned {got}")
+    return ("the contract cannot list its users, but its transactions are public: a full scan costs one "
+            "request per block, which is why UserDirectory remembers the last block it read")
+
+
+def _records():
+    from grid.storage import UserRecord
+
+    rows = [UserRecord("0x" + "00" * 20, "", "", 0, 0, 0, 0, False, False, "")]   # never registered
+    for can_generate in (False, True):
+        for can_consume in (False, True):
+            for use_power in (0, 7):
+                rows.append(UserRecord("0x" + "11" * 20, "U", "Sundsvall", -3, 4, use_power, 1,
+                                       can_generate, can_consume, ""))
+    return rows
+
+
+def _expected_actions(record) -> set:
+    # Appendix A: GeneratePower counts only with generaterights; Transfer requires the
+    # seller's generaterights; PowerConsume requires userights and usePower >= _value,
+    # so at least one unit must be left for a consumption that changes anything.
+    allowed = set()
+    if record.can_generate:
+        allowed.update({"generate", "sell"})
+    if record.can_consume and record.use_power >= 1:
+        allowed.add("consume")
+    return allowed
+
+
+@exercise("10.3", "which actions may this user take?")
+def check_allowed_actions(allowed_actions):
+    for record in _records():
+        got = allowed_actions(record)
+        want = _expected_actions(record)
+        expect(set(got or ()) == want,
+               f"for rights (generate={record.can_generate}, consume={record.can_consume}) and "
+               f"{record.use_power} purchased unit(s) left, the contract lets the user do "
+               f"{sorted(want) or 'nothing'}, you said {sorted(got or ())}")
+    return ("the user platform greys out exactly these buttons: the rights are in storage, readable by "
+            "anyone, even though the seed has no getter for them")
+
+
+def _rows(seed: int | None):
+    from grid.registry import UserRow
+
+    def row(i, generate, consume, balance, remaining):
+        return UserRow(address=f"0x{i:040x}", account=None, name=f"U{i}", location="Sundsvall",
+                       can_generate=generate, can_consume=consume, generation_balance=balance,
+                       total_generation=max(balance, 0), remaining=remaining, total_use=0, dispatch="",
+                       registered_in_block=i)
+    if seed is None:   # the thesis scenario after the sale and the generation (section 5.2.2)
+        return [row(1, True, False, -90, 0), row(2, True, False, 0, 0), row(3, False, True, 0, 100),
+                row(4, False, True, 0, 0), row(5, True, True, -5, 0), row(6, False, False, 0, 0),
+                row(7, True, False, 12, 0)]
+    rng = random.Random(seed)
+    return [row(i, rng.random() < 0.5, rng.random() < 0.5, rng.randint(-50, 50), rng.choice([0, 0, 5, 80]))
+            for i in range(1, 16)]
+
+
+def _expected_plan(rows):
+    plan = []
+    for r in rows:
+        parts = ([f"generate {-r.generation_balance}"] if r.can_generate and r.generation_balance < 0 else []) \
+            + (["stop"] if r.can_consume and r.remaining == 0 else [])
+        if parts:
+            plan.append((r.address, "; ".join(parts)))
+    return plan
+
+
+@exercise("10.4", "a dispatch plan from the users table")
+def check_dispatch_plan(dispatch_plan):
+    for seed in (None, 1, 2, 3):
+        rows = _rows(seed)
+        want = _expected_plan(rows)
+        got = dispatch_plan(list(rows))
+        got = [tuple(item) for item in (got or [])]
+        expect(got == want, f"for {len(rows)} users the plan is {want[:4]}{'...' if len(want) > 4 else ''}, "
+                            f"you returned {got[:4]}{'...' if len(got) > 4 else ''}")
+    return ("the manager cannot generate or buy for anyone; dispatch text is all it can do, and every "
+            "instruction is a transaction the users (and everyone else) can read")
+
+
+@lru_cache(maxsize=None)
+def _web3_chain():
+    from grid.chain import connect
+    from grid.client import PowerGridClient
+
+    chain = connect("tester")   # kept open: the student's function talks to its web3
+    client = PowerGridClient.deploy(chain)
+    for who, generate, consume in (("generator1", True, False), ("consumer1", False, True),
+                                   ("consumer2", False, True)):
+        client.register_user(who, who, "Sundsvall", can_generate=generate, can_consume=consume)
+    client.sell_power("consumer1", 100, sender="generator1")
+    client.sell_power("consumer2", 37, sender="generator1")
+    client.consume_power(30, sender="consumer1")
+    expected = {"consumer1": 100 - 30, "consumer2": 37, "generator1": 0, "admin": 0}
+    return chain, client.address, expected
+
+
+@exercise("10.5", "a call with web3 directly")
+def check_remaining_with_web3(remaining_with_web3):
+    chain, contract, expected = _web3_chain()
+    for name, want in expected.items():
+        got = remaining_with_web3(chain.w3, contract, chain.account(name).address)
+        expect(got == want, f"GetUsedOfSelf() as {name} is {want} (sold to it minus consumed), you returned "
+                            f"{got!r}: is `from` the user? (the getter reads user[msg.sender])")
+    return ("a dashboard refresh is just such eth_calls: free, instant, not mined, and answered by whichever "
+            "node you ask")

@@ -1,0 +1,87 @@
+"""Reference solutions for notebook 10 (the user and manager platforms)."""
+from __future__ import annotations
+
+from eth_utils import keccak
+
+
+def replay_balances(actions):
+    """{user: (generation balance, total generation, remaining, total use)} after `actions`.
+
+    Follows Appendix A: a registration resets everything; GeneratePower without
+    the right does nothing; a Transfer or PowerConsume whose require() fails
+    changes nothing.
+    """
+    users = {}  # user -> [generation, total generation, remaining, total use, can generate, can consume]
+
+    def rights(user):
+        record = users.get(user)
+        return (record[4], record[5]) if record else (False, False)
+
+    for action in actions:
+        kind = action[0]
+        if kind == "register":
+            _, user, can_generate, can_consume = action
+            users[user] = [0, 0, 0, 0, can_generate, can_consume]
+        elif kind == "generate":
+            _, user, amount = action
+            if rights(user)[0]:
+                users[user][0] += amount
+                users[user][1] += amount
+        elif kind == "sell":
+            _, seller, buyer, amount = action
+            if rights(seller)[0] and rights(buyer)[1] and amount > 0:
+                users[seller][0] -= amount
+                users[buyer][2] += amount
+        elif kind == "consume":
+            _, user, amount = action
+            if rights(user)[1] and users[user][2] >= amount:
+                users[user][2] -= amount
+                users[user][3] += amount
+    return {user: tuple(values[:4]) for user, values in users.items()}
+
+
+def registered_users(transactions, contract):
+    """Addresses registered by successful empower transactions to `contract`, first-seen order."""
+    selector = "0x" + keccak(text="empower(address,string,string,bool,bool)")[:4].hex()
+    found = []
+    for tx in transactions:
+        if tx["to"] is None or tx["to"].lower() != contract.lower() or tx["status"] != 1:
+            continue
+        data = tx["input"].lower()
+        if not data.startswith(selector):
+            continue
+        address = "0x" + data[10 + 24: 10 + 64]   # first argument: the last 20 bytes of word 1
+        if address not in found:
+            found.append(address)
+    return found
+
+
+def allowed_actions(record):
+    """The actions that can succeed for this user now: a subset of {"generate", "sell", "consume"}."""
+    allowed = set()
+    if record.can_generate:
+        allowed |= {"generate", "sell"}
+    if record.can_consume and record.use_power > 0:
+        allowed.add("consume")
+    return allowed
+
+
+def dispatch_plan(users):
+    """[(address, instruction)] for the users that need one, in the table's order."""
+    plan = []
+    for row in users:
+        parts = []
+        if row.can_generate and row.generation_balance < 0:
+            parts.append(f"generate {-row.generation_balance}")
+        if row.can_consume and row.remaining == 0:
+            parts.append("stop")
+        if parts:
+            plan.append((row.address, "; ".join(parts)))
+    return plan
+
+
+def remaining_with_web3(w3, contract, user):
+    """GetUsedOfSelf() called as `user`, with web3 only: eth_call with from = user."""
+    data = keccak(text="GetUsedOfSelf()")[:4]
+    raw = w3.eth.call({"from": user, "to": contract, "data": data})
+    return int.from_bytes(bytes(raw), "big")
