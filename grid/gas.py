@@ -22,7 +22,7 @@ from .client import USERS_MAPPING, PowerGridClient
 from .demo import CAST
 from .errors import GridError
 from .revert import decode_revert_reason
-from .storage import mapping_slot
+from .storage import struct_member_slot
 
 # -- intrinsic gas (Yellow Paper, Appendix G; EIP-2028; EIP-7623)
 TX_BASE_GAS = 21_000            # G_transaction: every transaction
@@ -105,11 +105,6 @@ def creation_gas(creation_code: bytes, runtime_size: int) -> CreationGas:
     return CreationGas(TX_BASE_GAS, CREATE_GAS, calldata, INITCODE_WORD_GAS * words, CODE_DEPOSIT_GAS * runtime_size)
 
 
-def build_calldata(client: PowerGridClient, function: str, *args: Any) -> bytes:
-    """The calldata of `function(*args)`: 4-byte selector + ABI-encoded arguments."""
-    return client.encode_input(function, *args)
-
-
 def _sender(client: PowerGridClient, sender: str | NamedAccount | None) -> NamedAccount:
     return client.account if sender is None else client.chain.account(sender)
 
@@ -124,7 +119,7 @@ def estimate_gas(client: PowerGridClient, function: str, *args: Any,
     on (the default) you get its readable reason, else a GridError of kind
     "revert".
     """
-    data = build_calldata(client, function, *args)
+    data = client.encode_input(function, *args)
     who = _sender(client, sender)
     spec = client.functions[function]
     if client.preflight_checks and not spec.is_view:
@@ -198,7 +193,7 @@ class GasMeasurement:
 def measure(client: PowerGridClient, function: str, *args: Any, sender: str | NamedAccount | None = None,
             label: str | None = None) -> GasMeasurement:
     """Estimate `function(*args)`, then send it and read the gas it used."""
-    data = build_calldata(client, function, *args)
+    data = client.encode_input(function, *args)
     who = _sender(client, sender)
     estimated = estimate_gas(client, function, *args, sender=who)
     entry = client.invoke(function, *args, sender=who)
@@ -308,14 +303,12 @@ class AccessListTrial:
 def user_member_slot(client: PowerGridClient, user: str, member: str) -> int:
     """The storage slot of `user[address].member` (Solidity's layout: keccak(key . slot) + offset)."""
     address = client.chain.account(user).address
-    layout = client.artifact.storage_layout
-    (mapping,) = [v for v in layout["storage"] if v["label"] == USERS_MAPPING]
-    struct_type = layout["types"][mapping["type"]]["value"]
-    members = {m["label"]: int(m["slot"]) for m in layout["types"][struct_type]["members"]}
-    if member not in members:
-        raise GridError(f"the User struct has no member {member!r}: choose one of {', '.join(members)}",
-                        kind="input")
-    return mapping_slot(bytes.fromhex(address[2:]), int(mapping["slot"])) + members[member]
+    try:
+        return struct_member_slot(client.artifact.storage_layout, USERS_MAPPING, bytes.fromhex(address[2:]),
+                                  member)
+    except KeyError:
+        raise GridError(f"the User struct has no member {member!r}: use a member name of the contract's "
+                        f"struct User, e.g. generationPower or usePower", kind="input") from None
 
 
 # The slots GeneratePower touches, in the order it touches them.
@@ -331,7 +324,7 @@ def warm_slot_trials(client: PowerGridClient, amount: int = 10,
     from the same state (snapshot/revert), so only the list changes the gas.
     """
     who = client.chain.account(sender)
-    data = build_calldata(client, "GeneratePower", amount)
+    data = client.encode_input("GeneratePower", amount)
     keys = ["0x%064x" % user_member_slot(client, who.name, m) for m in GENERATE_POWER_SLOTS]
     trials = []
     for listed in (-1, *range(len(keys) + 1)):

@@ -61,6 +61,18 @@ def _read_member(read: ReadSlot, layout: dict, base: int, member: dict) -> Any:
     return read_value(read, base + int(member["slot"]), member["offset"], member["type"], size)
 
 
+def struct_member_slot(layout: dict, mapping_label: str, key: bytes, label: str) -> int:
+    """Slot of member `label` of `mapping_label[key]`: keccak256(key . slot) + the member's slot.
+
+    Raises KeyError when the struct has no member `label`.
+    """
+    mapping_base, members = _struct_members(layout, mapping_label)
+    member = next((m for m in members if m["label"] == label), None)
+    if member is None:
+        raise KeyError(label)
+    return mapping_slot(key, mapping_base) + int(member["slot"])
+
+
 def read_struct_member(read: ReadSlot, layout: dict, mapping_label: str, key: bytes, label: str) -> Any:
     """Decode one member `label` of `mapping_label[key]`, reading only its slot(s)."""
     mapping_base, members = _struct_members(layout, mapping_label)

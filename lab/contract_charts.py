@@ -256,10 +256,12 @@ def plot_string_cost(costs: Iterable[StringCost]) -> Figure:
     for cost in costs:
         if cost.slots not in seen:
             seen.add(cost.slots)
+            # below-right of the point: clear of the dotted boundary just left of it
             ax.annotate(f"{cost.slots} slot{'s' if cost.slots > 1 else ''}", (cost.length, cost.measurement.used),
-                        textcoords="offset points", xytext=(4, 8), fontsize=8, color="tab:red")
+                        textcoords="offset points", xytext=(8, -4), va="top", fontsize=8, color="tab:red")
     ax.set_title("PowerDispatch: gas against the length of the instruction")
     ax.set_xlabel("instruction length (bytes); dotted: one more storage slot")
     ax.set_ylabel("gas (units)")
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     ax.legend()
     return fig

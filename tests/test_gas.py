@@ -20,8 +20,7 @@ from eth_abi import encode
 from eth_utils import function_signature_to_4byte_selector, keccak
 
 from grid import GridError, PowerGridClient, connect
-from grid.gas import (GasReport, build_calldata, calldata_floor_gas, creation_gas, estimate_gas, intrinsic_gas,
-                      measure,
+from grid.gas import (GasReport, calldata_floor_gas, creation_gas, estimate_gas, intrinsic_gas, measure,
                       measure_scenario, string_cost, user_member_slot, warm_slot_trials)
 
 G_TRANSACTION = 21_000
@@ -74,7 +73,7 @@ def test_estimate_covers_gas_used_which_covers_the_intrinsic_gas(client, chain, 
                                                                  signature, types):
     values = [chain.account(a).address if t == "address" else a for t, a in zip(types, args)]
     data = encoded(signature, types, values)
-    assert build_calldata(client, function, *args) == data
+    assert client.encode_input(function, *args) == data
     block = chain.block_number
     estimate = estimate_gas(client, function, *args, sender=sender)
     assert chain.block_number == block, "an estimate mines nothing"

@@ -58,7 +58,7 @@ class MessageLine:
         try:
             result = action()
         except GridError as exc:
-            self.show(_sentence(exc.message), "error")
+            self.show(sentence(exc.message), "error")
             return None
         except Exception as exc:  # a bug of ours: still one sentence, never a traceback wall
             self.show(f"Unexpected {type(exc).__name__}: {exc}. Nothing was sent; please report "
@@ -69,7 +69,7 @@ class MessageLine:
         return result
 
 
-def _sentence(message: str) -> str:
+def sentence(message: str) -> str:
     """Capitalise a message's first word, unless it is a name such as consumer1 or 0x..."""
     first = message.split(" ", 1)[0]
     if not first.isalpha() or not first.islower() or first == "admin":

@@ -61,7 +61,7 @@ from ..accounts import NamedAccount
 from ..errors import GridError
 from ..txlog import TxLogEntry
 from ..validation import check_bool
-from .common import MessageLine
+from .common import MessageLine, sentence
 
 MAX_ENTRIES = 1_000    # entries kept in `console.entries` (a bounded console, like TxLog)
 MAX_SHOWN = 50         # entries rendered in the log box; older ones stay in `entries`
@@ -379,7 +379,7 @@ class ContractConsole:
 
     def _reject(self, function: str, typed: tuple, message: str, *, show: bool = True) -> ConsoleEntry:
         if show:
-            self.message.show(message[:1].upper() + message[1:], "error")
+            self.message.show(sentence(message), "error")
         spec = self.client.functions.get(function)
         kind = "call" if spec is not None and spec.is_view else "transaction"
         entry = ConsoleEntry(function, kind, self.acting.name, "rejected", None, message, tuple(typed))

@@ -76,7 +76,7 @@ from ..registry import UserDirectory, UserRow, rights_text
 from ..storage import UserRecord
 from ..txlog import TxLog, TxLogEntry
 from ..validation import INT256_MAX, check_string, check_uint256
-from .common import DEFAULT_REFRESH_S, BlockWatcher, MessageLine
+from .common import DEFAULT_REFRESH_S, BlockWatcher, MessageLine, sentence
 
 ALL_USERS = "__all__"            # the dispatch target meaning "every registered user"
 ALL_USERS_LABEL = "all users"
@@ -190,7 +190,7 @@ class _LiveWidget:
         # Said once, when the node stops answering: the watcher calls this every
         # interval while it is down, and must not overwrite the user's messages.
         if self._node_problem is None:
-            text = exc.message[:1].upper() + exc.message[1:]
+            text = sentence(exc.message)
             self.message.show(text, "error")
             self._node_problem = text
 

@@ -43,7 +43,7 @@ from IPython.display import display
 from ..errors import GridError
 from ..explorer import (BlockSummary, TxSummary, block_transactions, format_blocks, format_transactions,
                         recent_blocks, short_hash)
-from .common import BlockWatcher, MessageLine
+from .common import BlockWatcher, MessageLine, sentence
 
 DEFAULT_COUNT = 10
 _CELL = "padding:2px 8px;border-bottom:1px solid #d0d7de;text-align:left;vertical-align:top"
@@ -157,7 +157,7 @@ class BlockExplorer:
 
     def _show_live_error(self, exc: GridError) -> None:
         self._live_error = True
-        self.message.show(_sentence(exc.message), "error")
+        self.message.show(sentence(exc.message), "error")
 
     def _on_select(self, change: dict) -> None:
         if self._updating or change["new"] is None or change["new"] == self.selected_block:
@@ -235,9 +235,6 @@ class BlockExplorer:
 def _as_int(number: Any) -> int:
     return int(str(number).strip())
 
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 __all__ = ["BlockExplorer"]
