@@ -77,8 +77,10 @@ def browser():
     """Headless chromium from /usr/bin, or a skip naming the install command."""
     if not CHROMIUM.exists():
         pytest.skip(f"chromium is not installed at {CHROMIUM}: install it with `{install_command()}`")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
+    # playwright is a test dependency (pinned): a missing one must fail, not skip.
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             yield chromium
