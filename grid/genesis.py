@@ -156,7 +156,7 @@ GENESIS_PARAMETERS: tuple[GenesisParameter, ...] = (
         "The proof-of-work nonce of block 0. Without proof of work it stays zero.",
         lambda b, c: _hex(b.get("nonce"))),
     GenesisParameter(
-        "timestamp", THESIS_GENESIS["timestamp"], f"--timestamp {THESIS_GENESIS_TIMESTAMP:#X}",
+        "timestamp", THESIS_GENESIS["timestamp"], f"--timestamp {THESIS_GENESIS_TIMESTAMP} (= {THESIS_GENESIS_TIMESTAMP:#x}) on a new chain",
         "Identical on purpose: 2019-11-28 09:11:26 UTC, the date the thesis's geth console shows "
         "('Thu Nov 28 2019 17:11:26 GMT+0800'). It makes block 0 reproducible.",
         lambda b, c: hex(int(b["timestamp"]))),

@@ -142,6 +142,7 @@ def test_two_platforms_in_a_real_browser(browser, app, shots):
         expect(user.locator(".gc-user-account select")).to_have_value("generator1")
         expect(user.locator(".gc-user-name")).to_have_text("not registered yet")
         expect(user.locator(".gc-user-generate-button")).to_be_disabled()
+        expect(user.locator(".gc-user-sell-button")).to_be_disabled()
         expect(user.locator(".gc-user-consume-button")).to_be_disabled()
         shots(user, "user_generator1_before_registration")
 
@@ -165,7 +166,9 @@ def test_two_platforms_in_a_real_browser(browser, app, shots):
         expect(user.locator(".gc-user-name")).to_have_text("PowerProviderOne")
         expect(user.locator(".gc-user-rights")).to_have_text("generator")
         expect(user.locator(".gc-user-generate-button")).to_be_enabled()
+        expect(user.locator(".gc-user-sell-button")).to_be_enabled()
         expect(user.locator(".gc-user-consume-button")).to_be_disabled()
+        expect(user.locator(".gc-user-consumer-note")).to_contain_text("no consumption right")
         shots(user, "user_sees_registration")
 
         # 3. A bad amount: one sentence on the page, and no transaction.
@@ -201,6 +204,8 @@ def test_two_platforms_in_a_real_browser(browser, app, shots):
         expect(user.locator(".gc-user-name")).to_have_text("PowerUserOne")
         expect(user.locator(".gc-user-remaining")).to_have_text(str(REMAINING_AFTER_SALE))
         expect(user.locator(".gc-user-generate-button")).to_be_disabled()
+        expect(user.locator(".gc-user-sell-button")).to_be_disabled()
+        expect(user.locator(".gc-user-consume-button")).to_be_enabled()
         user.locator(".gc-user-consume-amount input").fill(str(CONSUMED))
         user.locator(".gc-user-consume-button").click()
         expect(user.locator(".gc-user-message .gc-message-ok")).to_contain_text(f"consumed {CONSUMED} unit")

@@ -131,7 +131,10 @@ def test_state_file_survives_a_restart(tmp_path):
         client.generate_power(10, sender="generator1")
         client.consume_power(30, sender="consumer1")
         client.send_dispatch("consumer1", "stop")
+        chain.transport.rpc("evm_increaseTime", [3600])  # an hour of class goes by
+        chain.mine(1)
         address, height = client.address, chain.block_number
+        last_time = chain.w3.eth.get_block(height)["timestamp"]
     assert state.exists() and state.stat().st_size > 0
     with connect("anvil", state_file=state) as chain:
         client = PowerGridClient(chain, address)
@@ -143,6 +146,8 @@ def test_state_file_survives_a_restart(tmp_path):
         assert client.dispatch_info(sender="consumer1") == "stop"
         client.generate_power(5, sender="generator1")  # and the chain carries on
         assert client.generation_balance(sender="generator1") == -85
+        # ... with its own clock: a block after the restart is not dated before the last one
+        assert chain.w3.eth.get_block("latest")["timestamp"] >= last_time
 
 
 @pytest.mark.anvil

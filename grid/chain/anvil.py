@@ -92,9 +92,13 @@ class AnvilProcess:
         binary = anvil_binary()
         args = [str(binary), "--host", host, "--port", str(port),
                 "--chain-id", str(chain_id), "--accounts", str(accounts),
-                "--mnemonic", mnemonic, "--timestamp", str(THESIS_GENESIS_TIMESTAMP),
-                "--balance", "10000"]
+                "--mnemonic", mnemonic, "--balance", "10000"]
         state_path = prepare_state_file(state_file)
+        resuming = state_path is not None and state_path.exists() and state_path.stat().st_size > 0
+        if not resuming:
+            # A resumed chain keeps its own clock: the thesis's date again would
+            # date the next block before the last one.
+            args += ["--timestamp", str(THESIS_GENESIS_TIMESTAMP)]
         if state_path:
             args += ["--state", str(state_path)]
         args += list(extra_args or [])
