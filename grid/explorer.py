@@ -2,6 +2,7 @@
 
     recent_blocks(chain, 5)                       # newest first: BlockSummary rows
     block_transactions(chain, 3, client=client)   # TxSummary rows, calls decoded with the ABI
+    transactions_to(chain, client.address, 1, 9)  # what went to the contract in blocks 1..9
     print(format_blocks(recent_blocks(chain, 5)))
 
 It reads the chain through web3 (`eth_getBlockByNumber` with full
@@ -215,19 +216,72 @@ def chain_transactions(chain: Chain, first: int = 0, last: int | None = None,
     return found
 
 
-def transactions_to(chain: Chain, address: str, first: int, last: int) -> list[TxSummary]:
-    """The transactions sent to `address` in blocks `first`..`last` (both included)."""
-    target = to_checksum_address(address)
-    found = []
+def transactions_to(chain: Chain, address: str, first: Any, last: Any, client: Any = None,
+                    function: str | None = None) -> list[TxSummary]:
+    """The transactions sent to `address` in blocks `first`..`last` (both included), oldest first.
+
+    With `client`, calls to its contract are decoded; with `function` too, only
+    the calls of that function are kept.
+    """
+    return [tx for _, txs in transactions_to_by_block(chain, address, first, last, client, function)
+            for tx in txs]
+
+
+def transactions_to_by_block(chain: Chain, address: str, first: Any, last: Any, client: Any = None,
+                             function: str | None = None) -> Iterator[tuple[BlockSummary, list[TxSummary]]]:
+    """Block by block, oldest first: each block of `first`..`last` and its transactions sent to `address`.
+
+    Every block is yielded, empty ones too, so that a caller reading the chain
+    bit by bit can remember the last block it read and that block's hash.
+    Each transaction carries its status and, with `client`, its decoded call;
+    `function` (a function of `client`'s contract) keeps only its calls. Only
+    the kept transactions cost a receipt request. A transaction whose receipt
+    is gone (the chain was rewound while we read) is left out: its block's
+    hash tells.
+    """
+    target = to_checksum_address(address).lower()
+    selector = _selector(client, function)
     for number in range(_check_number(chain, first), _check_number(chain, last) + 1):
-        found += [tx for tx in _block_txs(chain, number, None) if tx.to == target]
-    return found
+        block = _get_block(chain, number, True)
+        kept = []
+        for index, tx in enumerate(block["transactions"]):
+            if not tx.get("to") or tx["to"].lower() != target:
+                continue
+            if selector is not None and bytes(HexBytes(tx.get("input", tx.get("data", b""))))[:4] != selector:
+                continue
+            receipt = _receipt_or_none(chain, tx["hash"])
+            if receipt is not None:
+                kept.append(_tx_summary(chain, tx, client, number, index, receipt))
+        yield _summary(block), kept
+
+
+def _selector(client: Any, function: str | None) -> bytes | None:
+    if function is None:
+        return None
+    if client is None:
+        raise GridError(f"to keep only the calls of {function!r}, pass the contract's client too",
+                        kind="input")
+    if function not in client.functions:
+        raise GridError(f"{function!r} is not a function of the contract: choose one of "
+                        f"{', '.join(sorted(client.functions))}", kind="input")
+    return bytes(client.functions[function].selector)
+
+
+def _receipt_or_none(chain: Chain, tx_hash: Any) -> Any:
+    from web3.exceptions import TransactionNotFound
+
+    with node_errors(chain):
+        try:
+            return chain.w3.eth.get_transaction_receipt(tx_hash)
+        except TransactionNotFound:
+            return None
 
 
 def _tx_summary(chain: Chain, tx: Any, client: Any, block_number: int | None = None,
-                index: int | None = None) -> TxSummary:
-    with node_errors(chain):
-        receipt = chain.w3.eth.get_transaction_receipt(tx["hash"])
+                index: int | None = None, receipt: Any = None) -> TxSummary:
+    if receipt is None:
+        with node_errors(chain):
+            receipt = chain.w3.eth.get_transaction_receipt(tx["hash"])
     # eth-tester's full transactions lack blockNumber/transactionIndex: the receipt has them.
     block_number = int(receipt["blockNumber"]) if block_number is None else block_number
     index = int(receipt["transactionIndex"]) if index is None else index
@@ -239,13 +293,13 @@ def _tx_summary(chain: Chain, tx: Any, client: Any, block_number: int | None = N
     function, arguments = _describe_call(client, to, data, created)
     return TxSummary(
         hash=_hex(tx["hash"]), block_number=block_number, index=index,
-        sender=sender, sender_name=_account_name(chain, sender), to=to,
-        to_name=(_contract_name(client) if to is not None and to == contract else _account_name(chain, to)),
+        sender=sender, sender_name=account_name(chain, sender), to=to,
+        to_name=(_contract_name(client) if to is not None and to == contract else account_name(chain, to)),
         function=function, arguments=arguments, status="ok" if int(receipt["status"]) == 1 else "reverted",
         gas_used=int(receipt["gasUsed"]), value=int(tx.get("value", 0)), input=data,
         contract_address=created,
-        names={v: _account_name(chain, v) for v in arguments.values()
-               if isinstance(v, str) and len(v) == 42 and _account_name(chain, v)})
+        names={v: account_name(chain, v) for v in arguments.values()
+               if isinstance(v, str) and len(v) == 42 and account_name(chain, v)})
 
 
 def _describe_call(client: Any, to: str | None, data: str, created: str | None) -> tuple[str, dict]:
@@ -407,7 +461,8 @@ def _is_hex(text: str) -> bool:
         return False
 
 
-def _account_name(chain: Chain, address: str | None) -> str | None:
+def account_name(chain: Chain, address: str | None) -> str | None:
+    """The chain's name for `address` ("consumer1"), or None for an address it does not hold."""
     return chain.account(address).name if address and address in chain.accounts else None
 
 

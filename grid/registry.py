@@ -13,28 +13,25 @@ they registered, and reads each user's data:
 
 Balances, rights, names and the latest dispatch come from the contract's
 storage (`client.user_record`); the two totals come from the contract's
-getters called as the administrator, who is allowed to read anyone's.
+getters called as the administrator, who is allowed to read anyone's. The
+chain is read through `grid.explorer` (blocks, receipts, decoded calls, and
+one readable sentence when the node is down).
 """
 from __future__ import annotations
 
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Iterator
 
-import requests
 from eth_utils import to_checksum_address
-from hexbytes import HexBytes
-from web3.exceptions import TransactionNotFound
 
-from .chain.transport import node_down
+from . import explorer
 from .client import PowerGridClient
 from .errors import GridError
+from .explorer import BlockSummary, TxSummary, node_errors
 from .storage import UserRecord
 from .txlog import TxLog
 
 REGISTER_FUNCTION = "empower"
-# What web3 raises when an HTTP node does not answer (translated to node_down).
-_NODE_FAILURES = (requests.ConnectionError, requests.Timeout, ConnectionError, OSError)
 
 
 @dataclass(frozen=True)
@@ -52,7 +49,12 @@ class Registration:
 
 @dataclass(frozen=True)
 class RawTransaction:
-    """One transaction as a block holds it, with its receipt's status: what any observer can read."""
+    """One transaction as a block holds it, with its receipt's status: what any observer can read.
+
+    The plain fields of notebook 10's exercise 10.2 (`asdict(tx)` is its input):
+    the explorer's `TxSummary` without the decoding, with the status as the
+    receipt's number.
+    """
 
     block_number: int
     tx_hash: str
@@ -60,6 +62,11 @@ class RawTransaction:
     to: str | None        # None for a contract creation
     input: str            # the calldata, 0x-hex
     status: int           # 1 success, 0 reverted (from the receipt)
+
+    @classmethod
+    def from_summary(cls, tx: TxSummary) -> "RawTransaction":
+        """The raw fields of an explorer row."""
+        return cls(tx.block_number, tx.hash, tx.sender, tx.to, tx.input, 1 if tx.status == "ok" else 0)
 
 
 @dataclass(frozen=True)
@@ -115,43 +122,36 @@ class UserDirectory:
         self.chain = client.chain
         self.start_block = start_block
         self.last_scanned: int | None = None        # the last block read
-        self._last_hash: bytes | None = None         # its hash, to notice a rewound chain
+        self._last_hash: str | None = None           # its hash, to notice a rewound chain
         self._registrations: dict[str, Registration] = {}   # by address, first-seen order
         self._reader: PowerGridClient | None = None
 
     # ------------------------------------------------------------ scanning
     def scan(self) -> list[str]:
         """Read the new blocks; return the addresses registered (or re-registered) in them."""
-        with self._node_errors():
-            latest = self.chain.block_number
-            if self.last_scanned is not None and (latest < self.last_scanned or
-                                                  self._block_hash(self.last_scanned) != self._last_hash):
-                self.reset()
-            first = self.start_block if self.last_scanned is None else self.last_scanned + 1
-            found: list[str] = []
-            for number in range(first, latest + 1):
-                block = self._get_block(number)
-                for registration in self._registrations_in(block, number):
-                    # A re-registration keeps one row: the latest data, the first position.
-                    self._registrations[registration.address] = registration
-                    found.append(registration.address)
-                self.last_scanned, self._last_hash = number, bytes(block["hash"])
+        latest = explorer.latest_block_number(self.chain)
+        if self.last_scanned is not None and (latest < self.last_scanned or
+                                              self._block_hash(self.last_scanned) != self._last_hash):
+            self.reset()
+        first = self.start_block if self.last_scanned is None else self.last_scanned + 1
+        found: list[str] = []
+        if first > latest:
             return found
+        for block, txs in self._empower_calls(first, latest):
+            for registration in _registrations(txs):
+                # A re-registration keeps one row: the latest data, the first position.
+                self._registrations[registration.address] = registration
+                found.append(registration.address)
+            self.last_scanned, self._last_hash = block.number, block.hash
+        return found
 
     def registrations_in_block(self, number: int) -> list[Registration]:
         """The successful registrations (empower transactions to the contract) in block `number`."""
-        with self._node_errors():
-            return list(self._registrations_in(self._get_block(number), number))
+        return [r for _, txs in self._empower_calls(number, number) for r in _registrations(txs)]
 
     def transactions_in_block(self, number: int) -> list[RawTransaction]:
         """Every transaction of block `number`, to any contract, with its status (one receipt each)."""
-        with self._node_errors():
-            block = self._get_block(number)
-            return [RawTransaction(number, HexBytes(tx["hash"]).to_0x_hex(), to_checksum_address(tx["from"]),
-                                   to_checksum_address(tx["to"]) if tx.get("to") else None,
-                                   HexBytes(tx.get("input", tx.get("data", b""))).to_0x_hex(),
-                                   int(self._receipt(tx["hash"])["status"]))
-                    for tx in block["transactions"]]
+        return [RawTransaction.from_summary(tx) for tx in explorer.block_transactions(self.chain, number)]
 
     def reset(self) -> None:
         """Forget everything; the next scan reads the chain from `start_block` again."""
@@ -176,7 +176,7 @@ class UserDirectory:
     # ------------------------------------------------------------ reading
     def user(self, address: str) -> UserRow:
         """One user's data now: storage for balances and rights, getters (as admin) for totals."""
-        with self._node_errors():
+        with node_errors(self.chain):
             record = self.client.user_record(address)
             total_generation, total_use = self._totals(record)
         registration = self._registrations.get(record.address)
@@ -206,7 +206,7 @@ class UserDirectory:
 
     def account_name(self, address: str) -> str | None:
         """The chain's name for `address` ("consumer1"), or None for an outside address."""
-        return self.chain.account(address).name if address in self.chain.accounts else None
+        return explorer.account_name(self.chain, address)
 
     # ------------------------------------------------------------ internals
     def _totals(self, record: UserRecord) -> tuple[int, int]:
@@ -226,81 +226,29 @@ class UserDirectory:
             self._reader.log = TxLog(capacity=100)
         return self._reader
 
-    def _registrations_in(self, block: Any, number: int) -> Iterable[Registration]:
-        contract = self.client.address.lower()
-        selector = self.client.functions[REGISTER_FUNCTION].selector
-        for tx in block["transactions"]:
-            to = tx.get("to")
-            data = bytes(HexBytes(tx.get("input", tx.get("data", b""))))
-            if not to or to.lower() != contract or data[:4] != selector:
-                continue
-            try:
-                receipt = self._receipt(tx["hash"])
-            except TransactionNotFound:  # the chain changed under us: the next scan sees it
-                continue
-            if int(receipt["status"]) != 1:  # a reverted empower (not the admin) registered nobody
-                continue
-            try:
-                _, args = self.client.decode_input(data)
-            except GridError:  # malformed calldata that still succeeded: nothing we can read
-                continue
-            address, name, location, generate, consume = args.values()
-            yield Registration(to_checksum_address(address), name, location, bool(generate),
-                               bool(consume), number, HexBytes(tx["hash"]).to_0x_hex())
+    def _empower_calls(self, first: int, last: int) -> Iterator[tuple[BlockSummary, list[TxSummary]]]:
+        """Block by block: the empower calls to the contract, with status and decoded arguments."""
+        return explorer.transactions_to_by_block(self.chain, self.client.address, first, last,
+                                                 client=self.client, function=REGISTER_FUNCTION)
 
-    @contextmanager
-    def _fresh(self) -> Iterator[None]:
-        """Read the node itself, never web3's request cache.
-
-        web3's HTTPProvider caches blocks and transactions by number/hash once
-        they look old, and the anvil chain's timestamps start in 2020, so every
-        block looks old: after a snapshot revert or a restart the cache would
-        return blocks that no longer exist (and answer even when the node is
-        down). eth-tester's state is shared with the transport, which
-        serialises access with its lock.
-        """
-        provider = self.chain.w3.provider
-        caching = getattr(provider, "cache_allowed_requests", False)
-        with getattr(self.chain.transport, "lock", None) or nullcontext():
-            if caching:
-                provider.cache_allowed_requests = False
-            try:
-                yield
-            finally:
-                if caching:
-                    provider.cache_allowed_requests = True
-
-    def _get_block(self, number: int) -> Any:
-        with self._fresh():
-            return self.chain.w3.eth.get_block(number, full_transactions=True)
-
-    def _block_hash(self, number: int) -> bytes | None:
+    def _block_hash(self, number: int) -> str | None:
         try:
-            with self._fresh():
-                return bytes(self.chain.w3.eth.get_block(number)["hash"])
-        except Exception as exc:
-            if isinstance(exc, _NODE_FAILURES):
-                raise
-            return None  # the block is gone: the chain was rewound
-
-    def _receipt(self, tx_hash: Any) -> Any:
-        with self._fresh():
-            return self.chain.w3.eth.get_transaction_receipt(tx_hash)
-
-    def _node_errors(self) -> Any:
-        return _TranslateNodeErrors(self.chain.rpc_url or f"the {self.chain.target} chain")
+            return explorer.block_summary(self.chain, number).hash
+        except GridError as exc:
+            if exc.kind == "input":
+                return None  # the block is gone: the chain was rewound
+            raise
 
 
-class _TranslateNodeErrors:
-    """Turn web3/requests failures of a node into the toolkit's one sentence."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, exc: Any, tb: Any) -> bool:
-        if exc is not None and isinstance(exc, _NODE_FAILURES) and not isinstance(exc, GridError):
-            raise node_down(self.url) from None
-        return False
+def _registrations(txs: list[TxSummary]) -> list[Registration]:
+    """The registrations made by these empower calls: the successful, readable ones."""
+    found = []
+    for tx in txs:
+        # A reverted empower (not the admin) registered nobody; calldata that does not
+        # decode (yet succeeded) says nothing we can read.
+        if tx.status != "ok" or tx.function != REGISTER_FUNCTION:
+            continue
+        address, name, location, generate, consume = tx.arguments.values()
+        found.append(Registration(to_checksum_address(address), name, location, bool(generate),
+                                  bool(consume), tx.block_number, tx.hash))
+    return found

@@ -13,6 +13,7 @@ A check never raises, so an unsolved exercise never stops the notebook.
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import traceback
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -86,7 +87,16 @@ def check(exercise_id: str, student_fn: Callable[..., Any]) -> Outcome:
     return outcome
 
 
-def registered(notebook: str) -> list[str]:
-    """The exercise ids of notebook `notebook` (e.g. "01"), in order."""
-    importlib.import_module(f"lab.checks.nb{notebook}")
-    return sorted(e for e in _CHECKERS if e.split(".")[0] == notebook)
+def registered(notebook: str | None = None) -> list[str]:
+    """The exercise ids of notebook `notebook` (e.g. "01"), in order; of every notebook without one."""
+    for number in [notebook] if notebook is not None else notebooks():
+        importlib.import_module(f"lab.checks.nb{number}")
+    return sorted(e for e in _CHECKERS if notebook is None or e.split(".")[0] == notebook)
+
+
+def notebooks() -> list[str]:
+    """The numbers ("00", "01", ...) of the notebooks that have checks (a lab/checks/nbNN.py)."""
+    from . import checks
+
+    return sorted(m.name[2:] for m in pkgutil.iter_modules(checks.__path__)
+                  if m.name[:2] == "nb" and m.name[2:].isdigit())

@@ -1,24 +1,9 @@
-"""Notebook 03's checks: the reference solutions pass, and plausible mistakes are caught."""
+"""Notebook 03's checks reject plausible mistakes (tests/test_exercises.py runs the reference solutions)."""
 import hashlib
 
 import pytest
 
-from lab.exercises import SOLVED, WRONG, check, registered
-from lab.solutions import nb03
-
-
-def test_four_exercises_registered():
-    assert registered("03") == ["03.1", "03.2", "03.3", "03.4"]
-
-
-@pytest.mark.parametrize("exercise_id, solution", [
-    ("03.1", nb03.parse_timestamp),
-    ("03.2", nb03.header_hash_hex),
-    ("03.3", nb03.compact_to_target),
-    ("03.4", nb03.links_to),
-])
-def test_reference_solution_passes(exercise_id, solution):
-    assert check(exercise_id, solution).status == SOLVED
+from lab.exercises import WRONG, check
 
 
 def _sha256d(data: bytes) -> bytes:

@@ -1,4 +1,4 @@
-"""Notebook 09's checks: the reference solutions pass, plausible mistakes fail."""
+"""Notebook 09's checks reject plausible mistakes (tests/test_exercises.py runs the reference solutions)."""
 from __future__ import annotations
 
 import json
@@ -6,25 +6,8 @@ import json
 import pytest
 from eth_utils import keccak, to_checksum_address
 
-from lab.exercises import SOLVED, UNSOLVED, WRONG, check
+from lab.exercises import SOLVED, WRONG, check
 from lab.solutions import nb09
-
-
-@pytest.mark.parametrize("exercise_id, solution", [
-    ("09.1", nb09.deployment_address),
-    ("09.2", nb09.count_contract_transactions),
-    ("09.3", nb09.decode_transfer),
-    ("09.4", nb09.deployment_still_valid),
-    ("09.5", nb09.generation_balance),
-])
-def test_reference_solution_passes(exercise_id, solution):
-    assert check(exercise_id, solution).status == SOLVED
-
-
-def test_an_unsolved_exercise_is_not_solved_yet():
-    def deployment_address(record_path, chain_id):
-        raise NotImplementedError
-    assert check("09.1", deployment_address).status == UNSOLVED
 
 
 # ------------------------------------------------------------ wrong answers
@@ -97,15 +80,15 @@ def _call_without_from(w3, contract, generator):
 @pytest.mark.parametrize("exercise_id, wrong", [
     ("09.1", _first_network),
     ("09.1", _int_key),
-    ("09.2", _count_every_transaction),
-    ("09.2", _count_exclusive),
-    ("09.3", _block_as_text),
-    ("09.3", _amount_from_first_word),
-    ("09.3", _block_as_decimal),
-    ("09.4", _any_code_is_valid),
-    ("09.4", _compare_with_creation_code),
-    ("09.5", _unsigned),
-    ("09.5", _call_without_from),
+    ("09.3", _count_every_transaction),
+    ("09.3", _count_exclusive),
+    ("09.4", _block_as_text),
+    ("09.4", _amount_from_first_word),
+    ("09.4", _block_as_decimal),
+    ("09.5", _any_code_is_valid),
+    ("09.5", _compare_with_creation_code),
+    ("09.2", _unsigned),
+    ("09.2", _call_without_from),
 ], ids=lambda v: v if isinstance(v, str) else v.__name__)
 def test_a_plausible_mistake_is_rejected(exercise_id, wrong):
     outcome = check(exercise_id, wrong)
@@ -116,4 +99,4 @@ def test_checksummed_and_lower_case_addresses_both_pass():
     def lower_case(raw_tx):
         result = nb09.decode_transfer(raw_tx)
         return {**result, "buyer": result["buyer"].lower(), "sender": to_checksum_address(result["sender"])}
-    assert check("09.3", lower_case).status == SOLVED
+    assert check("09.4", lower_case).status == SOLVED

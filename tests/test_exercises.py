@@ -1,8 +1,39 @@
-"""The exercise checker itself: verdicts, and checks that can fail."""
+"""The exercise checker itself: verdicts, checks that can fail, and every reference solution passing.
+
+The wrong answers each notebook's checks must reject are in tests/test_checks_nbNN.py.
+"""
+import importlib
+
 import pytest
 
-from lab.exercises import SOLVED, UNSOLVED, WRONG, check
+from lab.exercises import SOLVED, UNSOLVED, WRONG, check, notebooks, registered
 from lab.solutions import nb00
+
+
+def reference_solution(exercise_id: str):
+    """The function of lab/solutions/nbNN.py that answers `exercise_id`."""
+    return solutions_of(exercise_id.split(".")[0])[exercise_id]
+
+
+def solutions_of(notebook: str) -> dict:
+    return importlib.import_module(f"lab.solutions.nb{notebook}").SOLUTIONS
+
+
+@pytest.mark.parametrize("exercise_id", registered())
+def test_reference_solution_passes(exercise_id):
+    assert check(exercise_id, reference_solution(exercise_id)).status == SOLVED
+
+
+@pytest.mark.parametrize("notebook", notebooks())
+def test_every_exercise_has_one_reference_solution(notebook):
+    assert sorted(solutions_of(notebook)) == registered(notebook)
+
+
+@pytest.mark.parametrize("exercise_id", registered())
+def test_an_unsolved_exercise_is_not_solved_yet(exercise_id):
+    def unsolved(*args):
+        raise NotImplementedError
+    assert check(exercise_id, unsolved).status == UNSOLVED
 
 
 def test_unsolved_wrong_raising_and_solved(capsys):

@@ -14,7 +14,7 @@ from grid.errors import GridError
 from grid.explorer import (CREATION, TRANSFER, block_summary, block_transactions, chain_state,
                            chain_transactions, compare_states, format_blocks, format_comparison,
                            format_transactions, latest_block_number, recent_blocks, transaction,
-                           transactions_to)
+                           transactions_to, transactions_to_by_block)
 
 
 def test_recent_blocks_are_newest_first_and_match_web3(client, chain):
@@ -104,6 +104,27 @@ def test_transactions_to_counts_a_block_range(client, chain):
     chain.send_transaction(chain.account("user5"), chain.account("user6").address, b"", 21_000, value=1)
     found = transactions_to(chain, client.address, start + 1, chain.block_number)
     assert [t.hash for t in found] == [e.tx_hash for e in sent]
+
+
+def test_transactions_to_by_block_yields_every_block_and_filters_a_function(client, chain):
+    start = chain.block_number
+    sale = client.sell_power("consumer1", 4, sender="generator1")
+    chain.mine(1)                                                          # an empty block
+    dispatch = client.send_dispatch("consumer1", "stop")
+    blocks = list(transactions_to_by_block(chain, client.address, start + 1, chain.block_number, client=client))
+    raw = [chain.w3.eth.get_block(n) for n in range(start + 1, chain.block_number + 1)]
+    assert [b.number for b, _ in blocks] == [start + 1, start + 2, start + 3]
+    assert [b.hash for b, _ in blocks] == [r["hash"].to_0x_hex() for r in raw]
+    assert [[t.hash for t in txs] for _, txs in blocks] == [[sale.tx_hash], [], [dispatch.tx_hash]]
+    assert blocks[0][1][0].arguments == {"address _to": chain.account("consumer1").address, "uint256 _value": 4}
+    only = transactions_to(chain, client.address, start + 1, chain.block_number, client=client,
+                           function="PowerDispatch")
+    assert [(t.hash, t.function, t.status) for t in only] == [(dispatch.tx_hash, "PowerDispatch", "ok")]
+    for function, kwargs, words in (("NoSuch", {"client": client}, "not a function"),
+                                    ("Transfer", {}, "pass the contract's client")):
+        with pytest.raises(GridError) as caught:
+            transactions_to(chain, client.address, start, start, function=function, **kwargs)
+        assert caught.value.kind == "input" and words in caught.value.message
 
 
 @pytest.mark.parametrize("bad, words", [

@@ -46,7 +46,7 @@ DEFAULT_PORT = 8866                         # Voila's own default
 HOST = "127.0.0.1"                          # this machine only: the pages can send transactions
 DEFAULT_RECORD = Path(".cache") / "app-deployment.json"
 STARTUP_TIMEOUT_S = 60.0
-STOP_TIMEOUT_S = 10.0
+STOP_TIMEOUT_S = node_process.STOP_TIMEOUT_S   # the nodes' grace period, for Voila too
 # Voila serves files of the root folder only when they match this allowlist:
 # the side-by-side page, nothing else (notebooks and .py are never served raw).
 FILE_ALLOWLIST = [r"side_by_side\.html"]
@@ -284,13 +284,7 @@ class AppServer:
 def _stop_voila(voila: subprocess.Popen, timeout: float = STOP_TIMEOUT_S) -> None:
     """SIGTERM (Voila then shuts its kernels down), wait, then force; no kernel outlives it."""
     kernels = _descendants(voila.pid)
-    if voila.poll() is None:
-        voila.send_signal(signal.SIGTERM)
-        try:
-            voila.wait(timeout)
-        except subprocess.TimeoutExpired:
-            voila.kill()
-            voila.wait()
+    node_process.stop(voila, timeout, graceful=signal.SIGTERM)
     # Kernels run in sessions of their own (jupyter_client starts them so):
     # end any that Voila could not shut down.
     for kernel in kernels:

@@ -34,11 +34,12 @@ def spawn(args: list[str], **popen_kwargs) -> subprocess.Popen:
     return _spawner.submit(subprocess.Popen, args, **popen_kwargs).result()
 
 
-def stop(process: subprocess.Popen, timeout: float = STOP_TIMEOUT_S) -> None:
-    """Stop gracefully with SIGINT (nodes save their state), then force with SIGKILL."""
+def stop(process: subprocess.Popen, timeout: float = STOP_TIMEOUT_S,
+         graceful: signal.Signals = signal.SIGINT) -> None:
+    """Stop gracefully with `graceful` (SIGINT: nodes save their state), then force with SIGKILL."""
     if process.poll() is not None:
         return
-    process.send_signal(signal.SIGINT)
+    process.send_signal(graceful)
     try:
         process.wait(timeout)
     except subprocess.TimeoutExpired:

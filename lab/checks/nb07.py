@@ -4,8 +4,8 @@ Expected values come from solc's output committed in contracts/PowerGeneration.j
 (methodIdentifiers, deployedBytecode), from the thesis (section 5.1.2.5's list of
 query functions; Figures 5-4 and 5-6's inputs 0x241... and 0x69c...00064), from
 EIP-20, or are computed with eth-utils and eth-abi. The two checks that need a
-chain set up a fresh eth-tester chain themselves, and know its values from the
-actions they run, not from the contract's getters.
+chain set up a fresh eth-tester chain themselves (lab.checks.fresh), and know its
+values from the actions they run, not from the contract's getters.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from eth_abi import encode
 from eth_utils import function_signature_to_4byte_selector, to_checksum_address
 
 from ..exercises import exercise, expect
+from .fresh import fresh_contract
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACT = json.loads((ROOT / "contracts" / "PowerGeneration.json").read_text())
@@ -128,23 +129,10 @@ def check_transfer_calldata(transfer_calldata):
     return "68 bytes: 4 of selector and two 32-byte words, the address right-aligned like a number"
 
 
-def _fresh_chain():
-    """A new eth-tester chain with PowerGeneration deployed and section 5.2.2's cast registered."""
-    from grid import PowerGridClient, connect
-    from grid.demo import CAST
-
-    chain = connect("tester", accounts=6)
-    client = PowerGridClient.deploy(chain)
-    for account, name, place, gen, use in CAST:
-        client.register_user(account, name, place, can_generate=gen, can_consume=use)
-    return chain, client
-
-
 @exercise("07.4", "runtime code size")
 def check_runtime_code_size(runtime_code_size):
     runtime = len(bytes.fromhex(ARTIFACT["deployedBytecode"][2:]))   # solc's deployedBytecode
-    chain, client = _fresh_chain()
-    try:
+    with fresh_contract() as (chain, client):
         got = runtime_code_size(chain.w3, client.address)
         expect(got == runtime, f"the contract's runtime code is {runtime} bytes (the artifact's deployedBytecode), "
                                f"you returned {got!r}" + (": count bytes, not hex digits" if got == 2 * runtime
@@ -152,16 +140,13 @@ def check_runtime_code_size(runtime_code_size):
         account = chain.account("consumer1").address
         got = runtime_code_size(chain.w3, account)
         expect(got == 0, f"an account without code (consumer1, {account}) has 0 bytes of code, you returned {got!r}")
-    finally:
-        chain.close()
     return (f"{runtime:,} bytes, {runtime / 24_576:.0%} of EIP-170's 24,576-byte limit; an account held by "
             f"a key has no code at all")
 
 
 @exercise("07.5", "a call with web3 directly")
 def check_generation_balance_call(generation_balance_call):
-    chain, client = _fresh_chain()
-    try:
+    with fresh_contract() as (chain, client):
         # The thesis's section 5.2.2: generator1 sells 100 before generating, then generates 10.
         client.sell_power("consumer1", 100, sender="generator1")
         client.generate_power(10, sender="generator1")
@@ -183,7 +168,5 @@ def check_generation_balance_call(generation_balance_call):
                               f"returns int256 (two's complement): use signed=True or eth_abi's 'int256'")
             expect(got == want, f"GetGeneration() called as {name} should return {want}, you returned {got!r}"
                                 + (" (did you set 'from'? msg.sender is the caller)" if got == 0 else ""))
-    finally:
-        chain.close()
     return ("-90, as in the thesis: a call is free, mines nothing, and msg.sender is whatever 'from' says, "
             "since nobody signs it")

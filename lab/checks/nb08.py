@@ -19,10 +19,11 @@ from typing import Any, Iterator
 from eth_abi import decode, encode
 from eth_utils import function_abi_to_4byte_selector, function_signature_to_4byte_selector
 
-from grid.chain import TxReverted, connect
+from grid.chain import TxReverted
 from grid.client import PowerGridClient
 
 from ..exercises import exercise, expect
+from .fresh import fresh_contract
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACT = json.loads((ROOT / "contracts" / "PowerGeneration.json").read_text())
@@ -33,14 +34,9 @@ BALANCE_KEYS = ("GetGeneration", "GetTotalGeneration", "GetUsedOfSelf", "GetTota
 @contextmanager
 def _fresh_contract(*cast: tuple[str, bool, bool]) -> Iterator[PowerGridClient]:
     """A new embedded chain with PowerGeneration deployed and `cast` (name, generate, consume) registered."""
-    chain = connect("tester", accounts=6)
-    try:
-        client = PowerGridClient.deploy(chain)
-        for name, generate, consume in cast:
-            client.register_user(name, f"Checker-{name}", "Sundsvall", can_generate=generate, can_consume=consume)
+    with fresh_contract([(name, f"Checker-{name}", "Sundsvall", generate, consume)
+                         for name, generate, consume in cast]) as (_, client):
         yield client
-    finally:
-        chain.close()
 
 
 # ----------------------------------------------------------------- 08.1

@@ -1,7 +1,7 @@
 """Checks for notebook 09: deployment records, reading blocks with web3, raw JSON-RPC, eth_call.
 
 Every check builds its own world: a record file in a temporary folder, or a
-fresh in-process eth-tester chain (grid.connect("tester")) on which it sends
+fresh in-process eth-tester chain (lab.checks.fresh) on which it sends
 known transactions. Expected values come from what the check itself wrote or
 sent (its receipts, its amounts), hashed with eth-utils' keccak where needed,
 never from grid.migrate or grid.explorer, which the exercises re-implement.
@@ -10,31 +10,18 @@ from __future__ import annotations
 
 import json
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 from eth_utils import keccak, to_checksum_address
 from hexbytes import HexBytes
 
-from grid import PowerGridClient, connect
 from grid.compiler import load_artifact
-from grid.demo import CAST  # the thesis's cast (section 5.2.2)
 
 from ..exercises import exercise, expect
+from .fresh import fresh_contract
 
 # Creation code whose runtime code is the single byte 0x00 (STOP): "another contract".
 TINY_CONTRACT = bytes.fromhex("6001600c60003960016000f3" + "00")
-
-
-
-@contextmanager
-def _scenario():
-    """A fresh tester chain with PowerGeneration deployed and the four users registered."""
-    with connect("tester", accounts=7) as chain:
-        client = PowerGridClient.deploy(chain)
-        for account, name, place, gen, use in CAST:
-            client.register_user(account, name, place, can_generate=gen, can_consume=use)
-        yield chain, client
 
 
 def _short(value) -> str:
@@ -60,9 +47,9 @@ def check_deployment_address(deployment_address):
             "migrate(), find the contract again")
 
 
-@exercise("09.2", "count the contract's transactions with web3")
+@exercise("09.3", "count the contract's transactions with web3")
 def check_count_contract_transactions(count_contract_transactions):
-    with _scenario() as (chain, client):
+    with fresh_contract() as (chain, client):
         contract_blocks = [e.block_number for e in client.log.transactions if e.function != "(constructor)"]
         plain = chain.send_transaction(chain.account("user5"), chain.account("user6").address, b"", 21_000,
                                        value=10**15)
@@ -90,9 +77,9 @@ def _as_json_rpc(tx) -> dict:
             "chainId": hex(666)}
 
 
-@exercise("09.3", "decode a raw JSON-RPC transaction")
+@exercise("09.4", "decode a raw JSON-RPC transaction")
 def check_decode_transfer(decode_transfer):
-    with _scenario() as (chain, client):
+    with fresh_contract() as (chain, client):
         chain.mine(20)  # block numbers above 9, so hex and decimal differ
         sales = [("generator2", "consumer2", 137), ("generator1", "consumer1", 10**30)]
         for seller, buyer, amount in sales:
@@ -116,12 +103,12 @@ def check_decode_transfer(decode_transfer):
             "selector followed by 32-byte words (an address is right-aligned in its word)")
 
 
-@exercise("09.4", "is a recorded deployment still valid?")
+@exercise("09.5", "is a recorded deployment still valid?")
 def check_deployment_still_valid(deployment_still_valid):
     artifact = load_artifact("PowerGeneration")
     runtime = artifact.deployed_bytecode
     recompiled = runtime[:-2] + ("00" if runtime[-2:] != "00" else "01")  # one byte changed
-    with _scenario() as (chain, client):
+    with fresh_contract() as (chain, client):
         tiny = chain.send_transaction(chain.account("user5"), None, TINY_CONTRACT, 100_000).contract_address
         cases = [
             (client.address, runtime, True, "the contract runs at the recorded address"),
@@ -137,9 +124,9 @@ def check_deployment_still_valid(deployment_still_valid):
             "creation bytecode, which also holds the constructor): a chainId alone proves nothing")
 
 
-@exercise("09.5", "an eth_call by hand")
+@exercise("09.2", "an eth_call by hand")
 def check_generation_balance(generation_balance):
-    with _scenario() as (chain, client):
+    with fresh_contract() as (chain, client):
         client.sell_power("consumer1", 100, sender="generator1")   # 0 generated - 100 sold
         client.generate_power(30, sender="generator2")             # 30 generated, nothing sold
         client.generate_power(5, sender="generator2")

@@ -29,3 +29,12 @@ def block_merkle_root(txids: list[str]) -> str:
 def proof_size_bytes(n: int) -> int:
     """Bytes in a Merkle proof for one of n leaves: 32 per level."""
     return 32 * math.ceil(math.log2(n))
+
+
+# Which function answers which exercise (the test suite checks each one).
+SOLUTIONS = {
+    "02.1": merkle_parent,
+    "02.2": verify_by_hand,
+    "02.3": block_merkle_root,
+    "02.4": proof_size_bytes,
+}

@@ -57,3 +57,12 @@ def failing_require(function: str, sender: str, args: list, state: dict) -> int:
             return 1
         return 0 if users[sender]["usePower"] >= args[0] else 2
     return 0   # GeneratePower: no require, it returns silently
+
+
+# Which function answers which exercise (the test suite checks each one).
+SOLUTIONS = {
+    "08.1": is_transaction,
+    "08.2": decode_entry_input,
+    "08.3": predict_balances,
+    "08.4": failing_require,
+}

@@ -45,3 +45,13 @@ def generation_balance(w3, contract: str, generator: str) -> int:
     selector = keccak(text="GetGeneration()")[:4]
     raw = bytes(w3.eth.call({"from": generator, "to": contract, "data": "0x" + selector.hex()}))
     return int.from_bytes(raw[:32], "big", signed=True)   # int256: two's complement
+
+
+# Which function answers which exercise (the test suite checks each one).
+SOLUTIONS = {
+    "09.1": deployment_address,
+    "09.2": generation_balance,
+    "09.3": count_contract_transactions,
+    "09.4": decode_transfer,
+    "09.5": deployment_still_valid,
+}

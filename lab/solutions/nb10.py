@@ -85,3 +85,13 @@ def remaining_with_web3(w3, contract, user):
     data = keccak(text="GetUsedOfSelf()")[:4]
     raw = w3.eth.call({"from": user, "to": contract, "data": data})
     return int.from_bytes(bytes(raw), "big")
+
+
+# Which function answers which exercise (the test suite checks each one).
+SOLUTIONS = {
+    "10.1": replay_balances,
+    "10.2": registered_users,
+    "10.3": allowed_actions,
+    "10.4": dispatch_plan,
+    "10.5": remaining_with_web3,
+}
