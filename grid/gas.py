@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .accounts import NamedAccount
-from .chain import Chain
-from .chain.transport import RpcError, TesterTransport
+from .chain import Chain, TxReverted
 from .client import USERS_MAPPING, PowerGridClient
 from .demo import CAST
 from .errors import GridError
@@ -124,50 +123,12 @@ def estimate_gas(client: PowerGridClient, function: str, *args: Any,
     spec = client.functions[function]
     if client.preflight_checks and not spec.is_view:
         client.preflight(function, *args, sender=who)  # raises the readable reason of a revert
-    tx = {"from": who.address, "to": client.address, "data": data}
     try:
-        return _node_estimate(client.chain, tx)
-    except _Reverted as exc:
+        return client.chain.estimate_gas(who, client.address, data)
+    except TxReverted as exc:
         reason = decode_revert_reason(exc.data) or "the seed's require()s give no reason"
         raise GridError(f"{function} from {who.name} would revert, so it has no gas estimate: {reason}",
                         kind="revert", function=function) from None
-
-
-class _Reverted(Exception):
-    def __init__(self, data: bytes = b"") -> None:
-        super().__init__("reverted")
-        self.data = data
-
-
-def _node_estimate(chain: Chain, tx: dict) -> int:
-    """eth_estimateGas through the chain's transport: web3 in process, raw JSON-RPC otherwise."""
-    transport = chain.live
-    if isinstance(transport, TesterTransport):
-        from eth_tester.exceptions import TransactionFailed
-        from eth_utils.exceptions import ValidationError
-        from web3.exceptions import ContractLogicError
-
-        with transport.lock:
-            try:
-                return int(chain.w3.eth.estimate_gas(tx))
-            except ContractLogicError as exc:
-                data = exc.data if isinstance(exc.data, str) else ""
-                raise _Reverted(bytes.fromhex(data[2:]) if data.startswith("0x") else b"") from None
-            except TransactionFailed:
-                raise _Reverted() from None
-            except ValidationError as exc:
-                raise GridError(f"the chain refused to estimate this transaction ({exc}): check the "
-                                f"sender has ether for gas", kind="node") from None
-    rpc_tx = {"from": tx["from"], "to": tx["to"], "data": "0x" + bytes(tx["data"]).hex()}
-    try:
-        return int(transport.rpc("eth_estimateGas", [rpc_tx]), 16)
-    except RpcError as exc:
-        if exc.code == 3 or "revert" in exc.message.lower():
-            data = exc.data.get("data") if isinstance(exc.data, dict) else exc.data
-            payload = bytes.fromhex(data[2:]) if isinstance(data, str) and data.startswith("0x") else b""
-            raise _Reverted(payload) from None
-        raise GridError(f"the node could not estimate the gas ({exc.message}): check the node's log",
-                        kind="node") from None
 
 
 # ------------------------------------------------------------- measurements

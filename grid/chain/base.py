@@ -103,6 +103,10 @@ class Chain:
         """Run a read-only call as `sender`; return the raw returned bytes."""
         return self.live.call({"from": sender.address, "to": to, "data": data}, block)
 
+    def estimate_gas(self, sender: NamedAccount, to: str, data: bytes) -> int:
+        """The node's gas estimate (eth_estimateGas); a would-be revert raises TxReverted."""
+        return self.live.estimate_gas({"from": sender.address, "to": to, "data": data})
+
     def storage_at(self, address: str, slot: int) -> bytes:
         """The raw 32-byte word in storage `slot` of the contract at `address`."""
         return self.live.storage_at(address, slot)

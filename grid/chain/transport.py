@@ -109,6 +109,22 @@ class TesterTransport:
                 data = bytes(arg) if isinstance(arg, (bytes, bytearray)) else b""
                 raise TxReverted("the call reverted", data=data) from None
 
+    def estimate_gas(self, tx: dict) -> int:
+        from eth_tester.exceptions import TransactionFailed
+        from eth_utils.exceptions import ValidationError
+        from web3.exceptions import ContractLogicError
+
+        with self.lock:
+            try:
+                return int(self.w3.eth.estimate_gas(tx))
+            except ContractLogicError as exc:
+                raise TxReverted("the estimate reverted", data=_revert_payload(exc.data)) from None
+            except TransactionFailed:
+                raise TxReverted("the estimate reverted") from None
+            except ValidationError as exc:
+                raise GridError(f"the chain refused to estimate this transaction ({exc}): check the "
+                                f"sender has ether for gas", kind="node") from None
+
     def block_number(self) -> int:
         with self.lock:
             return self.w3.eth.block_number
@@ -260,6 +276,15 @@ class RpcTransport:
                 raise TxReverted("the call reverted", data=_revert_payload(exc.data)) from None
             raise GridError(f"the node refused the call ({exc.message}): check the contract "
                             f"address and the node's log", kind="node") from None
+
+    def estimate_gas(self, tx: dict) -> int:
+        try:
+            return int(self.rpc("eth_estimateGas", [_to_rpc(tx)]), 16)
+        except RpcError as exc:
+            if exc.code == 3 or "revert" in exc.message.lower():
+                raise TxReverted("the estimate reverted", data=_revert_payload(exc.data)) from None
+            raise GridError(f"the node could not estimate the gas ({exc.message}): check the node's log",
+                            kind="node") from None
 
     def block_number(self) -> int:
         return int(self.rpc("eth_blockNumber", []), 16)
