@@ -8,6 +8,33 @@ from lab.exercises import WRONG, check
 from lab.solutions import nb08
 
 
+def _fee_with_the_gas_limit(w3, tx_hash):
+    # The gas limit is what the sender allowed, not what the transaction used.
+    receipt, tx = w3.eth.get_transaction_receipt(tx_hash), w3.eth.get_transaction(tx_hash)
+    right = nb08.transaction_fee(w3, tx_hash)
+    fee = tx["gas"] * receipt["effectiveGasPrice"]
+    return {"fee": fee, "burned": right["burned"], "tip": fee - right["burned"]}
+
+
+def _fee_at_max_fee_per_gas(w3, tx_hash):
+    # maxFeePerGas is a cap; the sender pays base fee + tip per gas.
+    receipt, tx = w3.eth.get_transaction_receipt(tx_hash), w3.eth.get_transaction(tx_hash)
+    right = nb08.transaction_fee(w3, tx_hash)
+    fee = receipt["gasUsed"] * tx["maxFeePerGas"]
+    return {"fee": fee, "burned": right["burned"], "tip": fee - right["burned"]}
+
+
+def _fee_all_to_the_miner(w3, tx_hash):
+    # Before EIP-1559 (London, 2021) the whole fee went to the miner; now the base fee is burned.
+    right = nb08.transaction_fee(w3, tx_hash)
+    return {"fee": right["fee"], "burned": 0, "tip": right["fee"]}
+
+
+def _fee_in_gas(w3, tx_hash):
+    gas = w3.eth.get_transaction_receipt(tx_hash)["gasUsed"]
+    return {"fee": gas, "burned": 0, "tip": gas}
+
+
 def _decode_with_the_selector_left_in(input_hex, abi):
     data = bytes.fromhex(input_hex[2:])
     name, _ = nb08.decode_entry_input(input_hex, abi)
@@ -59,8 +86,10 @@ def _require_no_wrap_around(function, sender, args, state):
 
 
 @pytest.mark.parametrize("exercise_id, wrong", [
-    ("08.1", lambda item: item["stateMutability"] == "nonpayable"),           # forgets payable and legacy ABIs
-    ("08.1", lambda item: not item["name"].startswith("Get")),                # guesses from the name
+    ("08.1", _fee_with_the_gas_limit),
+    ("08.1", _fee_at_max_fee_per_gas),
+    ("08.1", _fee_all_to_the_miner),
+    ("08.1", _fee_in_gas),
     ("08.2", _decode_with_the_selector_left_in),
     ("08.2", _decode_with_sha3),
     ("08.3", _balances_with_sign_flipped),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from eth_abi import decode
 from eth_utils import keccak
 
 from lab.exercises import WRONG, check
@@ -127,21 +128,53 @@ def _plan_for_everyone(users):
     return [(row.address, planned.get(row.address, "")) for row in users]
 
 
-# -- 10.5: plausible mistakes in a raw call
-def _remaining_without_from(w3, contract, user):
-    raw = w3.eth.call({"to": contract, "data": keccak(text="GetUsedOfSelf()")[:4]})
-    return int.from_bytes(bytes(raw), "big")
+# -- 10.5: plausible mistakes in rebuilding the dispatch column
+_EMPOWER = keccak(text="empower(address,string,string,bool,bool)")[:4]
+_DISPATCH = keccak(text="PowerDispatch(address,string)")[:4]
 
 
-def _remaining_wrong_selector(w3, contract, user):
-    raw = w3.eth.call({"from": user, "to": contract, "data": keccak(text="GetUsedOfSelf")[:4]})
-    return int.from_bytes(bytes(raw), "big")
+def _instructions(transactions, contract, *, reset=True, reverted=False, any_contract=False, first_wins=False,
+                  first_word_only=False):
+    latest = {}
+    for tx in transactions:
+        if tx["to"] is None or (tx["status"] != 1 and not reverted):
+            continue
+        if not any_contract and tx["to"].lower() != contract.lower():
+            continue
+        data = bytes.fromhex(tx["input"][2:])
+        address = "0x" + data[4 + 12:4 + 32].hex()
+        if data[:4] == _DISPATCH:
+            if first_word_only:   # reads the text's length word, then only one 32-byte word of text
+                length = int.from_bytes(data[4 + 64:4 + 96], "big")
+                text = data[4 + 96:4 + 96 + min(length, 32)].decode("utf-8", "replace")
+            else:
+                text = decode(["address", "string"], data[4:])[1]
+            if not (first_wins and latest.get(address)):
+                latest[address] = text
+        elif data[:4] == _EMPOWER and (reset or address not in latest):
+            latest[address] = ""
+    return latest
 
 
-def _total_used_instead(w3, contract, user):
-    from eth_abi import encode
-    data = keccak(text="GetTotalUsedOfSomeone(address)")[:4] + encode(["address"], [user])
-    return int.from_bytes(bytes(w3.eth.call({"from": user, "to": contract, "data": data})), "big")
+def _instructions_without_reset(transactions, contract):
+    # Forgets that empower sets information = "" again.
+    return _instructions(transactions, contract, reset=False)
+
+
+def _instructions_including_reverted(transactions, contract):
+    return _instructions(transactions, contract, reverted=True)
+
+
+def _instructions_of_any_contract(transactions, contract):
+    return _instructions(transactions, contract, any_contract=True)
+
+
+def _instructions_first_wins(transactions, contract):
+    return _instructions(transactions, contract, first_wins=True)
+
+
+def _instructions_first_word_only(transactions, contract):
+    return _instructions(transactions, contract, first_word_only=True)
 
 
 @pytest.mark.parametrize("exercise_id, wrong", [
@@ -156,9 +189,11 @@ def _total_used_instead(w3, contract, user):
     ("10.4", _plan_with_sign_error),
     ("10.4", _plan_ignoring_rights),
     ("10.4", _plan_for_everyone),
-    ("10.5", _remaining_without_from),
-    ("10.5", _remaining_wrong_selector),
-    ("10.5", _total_used_instead),
+    ("10.5", _instructions_without_reset),
+    ("10.5", _instructions_including_reverted),
+    ("10.5", _instructions_of_any_contract),
+    ("10.5", _instructions_first_wins),
+    ("10.5", _instructions_first_word_only),
 ])
 def test_each_check_rejects_a_plausible_mistake(exercise_id, wrong):
     assert check(exercise_id, wrong).status == WRONG

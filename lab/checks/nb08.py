@@ -1,9 +1,8 @@
 """Checks for notebook 08: the contract console (thesis section 5.2).
 
-Expected values come from the Solidity ABI specification (docs.soliditylang.org,
-"Contract ABI Specification": stateMutability is pure, view, nonpayable or
-payable; the older `constant` flag means pure or view), from eth-abi / eth-utils
-decoding of transactions the checker sends itself on a fresh embedded chain, and
+Expected values come from balances on a fresh embedded chain (a fee is what the
+sender's balance lost and the block's miner gained, EIP-1559), from eth-abi /
+eth-utils decoding of transactions the checker sends itself on such a chain, and
 from the contract's own behaviour on that chain (balances read back, reverts
 observed with eth_call), cross-checked with the arithmetic of the contract's
 source (contracts/PowerGeneration.sol). Never from the console widget.
@@ -21,6 +20,7 @@ from eth_utils import function_abi_to_4byte_selector, function_signature_to_4byt
 
 from grid.chain import TxReverted
 from grid.client import PowerGridClient
+from grid.errors import GridError
 
 from ..exercises import exercise, expect
 from .fresh import fresh_contract
@@ -40,32 +40,68 @@ def _fresh_contract(*cast: tuple[str, bool, bool]) -> Iterator[PowerGridClient]:
 
 
 # ----------------------------------------------------------------- 08.1
-# Legacy items: the ABI of solc before 0.4.16 (the thesis era) had only `constant` and `payable`.
-SYNTHETIC_ABI = [
-    ({"type": "function", "name": "unitPrice", "inputs": [], "outputs": [{"type": "uint256", "name": ""}],
-      "stateMutability": "pure"}, False),
-    ({"type": "function", "name": "PayBill", "inputs": [], "outputs": [], "stateMutability": "payable"}, True),
-    ({"type": "function", "name": "GetRefund", "inputs": [], "outputs": [], "stateMutability": "nonpayable"}, True),
-    ({"type": "function", "name": "GetGeneration", "inputs": [], "outputs": [{"type": "int256", "name": "_value"}],
-      "constant": True, "payable": False}, False),
-    ({"type": "function", "name": "Transfer", "inputs": [{"type": "address", "name": "_to"},
-      {"type": "uint256", "name": "_value"}], "outputs": [], "constant": False, "payable": False}, True),
-    ({"type": "function", "name": "Donate", "inputs": [], "outputs": [], "constant": False, "payable": True}, True),
-]
+def _paid(chain, entry) -> dict[str, int]:
+    """What a transaction cost, from balances alone: the sender's loss and the miner's gain in its block.
+
+    eth-tester mines each transaction in a block of its own and pays no block
+    reward (proof of stake rules), so the sender's balance drop is the fee
+    (every transaction here moves no ether) and the block's coinbase gains
+    exactly the tip; the rest of the fee was burned (EIP-1559).
+    """
+    w3, block = chain.w3, entry.block_number
+    expect(len(w3.eth.get_block(block)["transactions"]) == 1, f"checker bug: block {block} holds more than one "
+                                                               f"transaction")
+    miner = w3.eth.get_block(block)["miner"]
+    fee = w3.eth.get_balance(entry.sender_address, block - 1) - w3.eth.get_balance(entry.sender_address, block)
+    tip = w3.eth.get_balance(miner, block) - w3.eth.get_balance(miner, block - 1)
+    return {"fee": fee, "burned": fee - tip, "tip": tip}
 
 
-@exercise("08.1", "red or blue: transaction or call")
-def check_is_transaction(is_transaction):
-    cases = [(item, item["stateMutability"] in ("nonpayable", "payable"))
-             for item in ABI if item["type"] == "function"] + SYNTHETIC_ABI
-    for item, want in cases:
-        got = is_transaction(item)
-        shown = {k: v for k, v in item.items() if k in ("name", "stateMutability", "constant", "payable")}
-        expect(got is want or (isinstance(got, bool) and got == want),
-               f"is_transaction({shown}) returned {got!r}, expected {want} "
-               f"({'red: it may change state' if want else 'blue: it cannot change state'})")
-    return ("view and pure functions are blue calls, answered by one node for free; nonpayable and "
-            "payable ones are red transactions, mined in a block (Solidity ABI spec, thesis Fig. 5-3)")
+def _fee_hint(chain, entry, got_fee, fee: int) -> str:
+    """Name the usual mix-ups, read from the transaction's own fields (for the message only)."""
+    tx = chain.w3.eth.get_transaction(entry.tx_hash)
+    price = fee // entry.gas_used          # wei per gas unit that was actually paid
+    if got_fee == entry.gas_used:
+        return ": that is the gas used, a number of gas units; multiply by the price per unit (wei per gas)"
+    if got_fee == entry.gas_used * tx["maxFeePerGas"]:
+        return ": maxFeePerGas is only the most the sender agreed to pay per gas, not the price paid"
+    if got_fee == tx["gas"] * price:
+        return ": that is the gas limit the sender allowed; the fee counts only the gas used"
+    return ""
+
+
+@exercise("08.1", "what did it cost?")
+def check_transaction_fee(transaction_fee):
+    with fresh_contract() as (chain, client):             # the deployment and section 5.2.2's four registrations
+        remix_like = PowerGridClient(chain, client.address, log=client.log, preflight=False)
+        client.sell_power("consumer1", 100, sender="generator1")
+        chain.mine(4)                                      # empty blocks: the base fee falls, prices differ
+        client.generate_power(10, sender="consumer1")      # no right: succeeds, changes nothing, still paid
+        try:
+            remix_like.sell_power("consumer2", 100, sender="consumer1")   # mined as reverted, still paid
+        except GridError:
+            pass
+        chain.mine(12)
+        client.send_dispatch("consumer1", "stop")
+        entries = client.log.transactions
+        expect(any(e.status == "reverted" for e in entries), "checker bug: no reverted transaction")
+        for entry in entries:
+            want = _paid(chain, entry)
+            got = transaction_fee(chain.w3, entry.tx_hash)
+            what = f"{entry.function} from {entry.sender} (block {entry.block_number}, {entry.status})"
+            expect(isinstance(got, dict), f"return a dict with the keys fee, burned and tip (wei), not "
+                                          f"{type(got).__name__}")
+            expect(got.get("fee") == want["fee"],
+                   f"{what} cost its sender {want['fee']:,} wei, you said {got.get('fee')!r}"
+                   + _fee_hint(chain, entry, got.get("fee"), want["fee"]))
+            expect(got.get("burned") == want["burned"],
+                   f"{what} burned {want['burned']:,} wei (gas used x the block's base fee), you said "
+                   f"{got.get('burned')!r}")
+            expect(got.get("tip") == want["tip"],
+                   f"{what} paid the block's miner a tip of {want['tip']:,} wei, you said {got.get('tip')!r}")
+    return (f"{len(entries)} transactions priced: fee = gas used x effective gas price (base fee + tip). The "
+            f"base fee is burned, the tip goes to the miner, and a reverted transaction pays too. On a private "
+            f"chain this ether is free (thesis 4.2), on the public one it is real money")
 
 
 # ----------------------------------------------------------------- 08.2

@@ -2,8 +2,8 @@
 
 The expected values come from the contract itself: each checker starts its own
 embedded chain (eth-tester), deploys PowerGeneration, replays the actions and
-reads the result from the contract's storage, or builds the raw blocks it
-hands to the student. The rules a student applies are those of Appendix A
+reads the result from the contract's storage or asks its getters as each
+user, or builds the raw blocks it hands to the student (read with web3 alone). The rules a student applies are those of Appendix A
 (the `require`s of Transfer and PowerConsume, GeneratePower's silent return,
 empower's reset). Chain work is done once per process and cached.
 """
@@ -241,26 +241,89 @@ def check_dispatch_plan(dispatch_plan):
             "instruction is a transaction the users (and everyone else) can read")
 
 
+# The instructions of exercise 10.5: one longer than a 32-byte word, one with UTF-8 letters of 2 bytes.
+LONG_INSTRUCTION = "generate 90 units before 18:00 on the Sundsvall north feeder"
+SWEDISH_INSTRUCTION = "minska förbrukningen med 10 % i Umeå"
+
+
+def _raw_transactions(w3) -> list[dict]:
+    """Every transaction of the chain, read with web3 alone, in exercise 10.2's plain fields."""
+    from hexbytes import HexBytes
+
+    found = []
+    for number in range(w3.eth.block_number + 1):
+        for tx_hash in w3.eth.get_block(number)["transactions"]:   # hashes: web3 formats get_transaction
+            tx = w3.eth.get_transaction(tx_hash)
+            found.append({"block_number": number, "tx_hash": HexBytes(tx["hash"]).to_0x_hex(),
+                          "sender": tx["from"], "to": tx.get("to") or None,
+                          "input": HexBytes(tx["input"]).to_0x_hex(),
+                          "status": w3.eth.get_transaction_receipt(tx["hash"])["status"]})
+    return found
+
+
+def _instruction(chain, contract: str, account: str) -> str:
+    """GetInformation() as `account`: a call built with eth-utils and decoded with eth-abi."""
+    from eth_abi import decode
+    from eth_utils import function_signature_to_4byte_selector
+
+    raw = chain.call(chain.account(account), contract, function_signature_to_4byte_selector("GetInformation()"))
+    return decode(["string"], raw)[0]
+
+
 @lru_cache(maxsize=None)
-def _web3_chain():
-    from .fresh import contract_chain
+def _dispatch_history() -> tuple:
+    """Dispatches and registrations on two contracts; the chain's raw transactions and each target's answer."""
+    from grid.client import PowerGridClient
+    from grid.errors import GridError
+
+    from .fresh import fresh_contract
 
     cast = [(who, who, "Sundsvall", generate, consume) for who, generate, consume in
             (("generator1", True, False), ("consumer1", False, True), ("consumer2", False, True))]
-    chain, client = contract_chain(cast)   # kept open: the student's function talks to its web3
-    client.sell_power("consumer1", 100, sender="generator1")
-    client.sell_power("consumer2", 37, sender="generator1")
-    client.consume_power(30, sender="consumer1")
-    expected = {"consumer1": 100 - 30, "consumer2": 37, "generator1": 0, "admin": 0}
-    return chain, client.address, expected
+    with fresh_contract(cast) as (chain, ours):
+        other = PowerGridClient.deploy(chain)
+        other.register_user("consumer2", "consumer2", "Sundsvall", can_generate=False, can_consume=True)
+        unchecked = PowerGridClient(chain, ours.address, preflight=False)   # sends what Remix would send
+        intruder = PowerGridClient(chain, ours.address, account="consumer2", preflight=False)
+        for who in ("generator1", "consumer1", "consumer2"):   # the manager's "all users": one each
+            ours.send_dispatch(who, "stop")
+        ours.send_dispatch("generator1", LONG_INSTRUCTION)
+        ours.send_dispatch("consumer1", SWEDISH_INSTRUCTION)
+        try:
+            intruder.send_dispatch("consumer1", "free power for everyone")   # not the administrator
+        except GridError:
+            pass                                                             # mined, reverted
+        other.send_dispatch("consumer2", "an instruction of another contract")
+        ours.register_user("consumer2", "consumer2", "Umeå", can_generate=True, can_consume=True)  # resets
+        unchecked.send_dispatch("user5", "stored, though user5 was never registered")
+        unchecked.send_dispatch("user6", "wiped by the registration that follows")
+        ours.register_user("user6", "user6", "Sundsvall", can_generate=False, can_consume=True)
+        transactions = _raw_transactions(chain.w3)
+        expect(sum(tx["status"] == 0 for tx in transactions) == 1, "checker bug: expected one reverted dispatch")
+        names = {a.name: a.address for a in chain.accounts}
+        answers = {}
+        for contract, targets in ((ours.address, ("generator1", "consumer1", "consumer2", "user5", "user6")),
+                                  (other.address, ("consumer2",))):
+            answers[contract] = {names[who]: _instruction(chain, contract, who) for who in targets}
+        expect(answers[ours.address][names["consumer1"]] == SWEDISH_INSTRUCTION
+               and answers[ours.address][names["consumer2"]] == "", f"checker bug: the chain says {answers}")
+        return transactions, answers
 
 
-@exercise("10.5", "a call with web3 directly")
-def check_remaining_with_web3(remaining_with_web3):
-    chain, contract, expected = _web3_chain()
-    for name, want in expected.items():
-        got = remaining_with_web3(chain.w3, contract, chain.account(name).address)
-        expect(got == want, f"GetUsedOfSelf() as {name} is {want} (sold to it minus consumed), you returned "
-                            f"{got!r}: is `from` the user? (the getter reads user[msg.sender])")
-    return ("a dashboard refresh is just such eth_calls: free, instant, not mined, and answered by whichever "
-            "node you ask")
+@exercise("10.5", "the dispatch column, from the blocks")
+def check_latest_instructions(latest_instructions):
+    transactions, answers = _dispatch_history()
+    for contract, want in answers.items():
+        got = latest_instructions([dict(tx) for tx in transactions], contract)
+        expect(isinstance(got, dict), f"return a dict {{address: instruction}}, not {type(got).__name__}")
+        got_lower = {str(address).lower(): text for address, text in got.items()}
+        want_lower = {address.lower(): text for address, text in want.items()}
+        expect(set(got_lower) == set(want_lower),
+               f"for contract {contract[:10]}... the addresses named by a successful empower or PowerDispatch "
+               f"are {sorted(want)}, you returned {sorted(map(str, got))}")
+        for address, text in want.items():
+            expect(got_lower[address.lower()] == text,
+                   f"GetInformation() as {address[:10]}... on contract {contract[:10]}... answers {text!r}, you "
+                   f"said {got_lower[address.lower()]!r}")
+    return ("GetInformation answers only the user it is about, yet every instruction sits in the blocks for "
+            "anyone to read: the 'latest dispatch' column is public history, and empower wipes it silently")

@@ -3,11 +3,13 @@ from eth_abi import decode
 from eth_utils import keccak
 
 
-def is_transaction(abi_item: dict) -> bool:
-    """Red (True) when the function may change state: nonpayable or payable; legacy ABIs say constant."""
-    if "stateMutability" in abi_item:
-        return abi_item["stateMutability"] in ("nonpayable", "payable")
-    return not abi_item.get("constant", False)
+def transaction_fee(w3, tx_hash: str) -> dict:
+    """{"fee", "burned", "tip"} in wei: gas used x effective price; the base fee part is burned."""
+    receipt = w3.eth.get_transaction_receipt(tx_hash)
+    base_fee = w3.eth.get_block(receipt["blockNumber"])["baseFeePerGas"]
+    fee = receipt["gasUsed"] * receipt["effectiveGasPrice"]    # effective price = base fee + tip per gas
+    burned = receipt["gasUsed"] * base_fee
+    return {"fee": fee, "burned": burned, "tip": fee - burned}
 
 
 def decode_entry_input(input_hex: str, abi: list) -> tuple:
@@ -61,7 +63,7 @@ def failing_require(function: str, sender: str, args: list, state: dict) -> int:
 
 # Which function answers which exercise (the test suite checks each one).
 SOLUTIONS = {
-    "08.1": is_transaction,
+    "08.1": transaction_fee,
     "08.2": decode_entry_input,
     "08.3": predict_balances,
     "08.4": failing_require,

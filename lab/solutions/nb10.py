@@ -1,6 +1,7 @@
 """Reference solutions for notebook 10 (the user and manager platforms)."""
 from __future__ import annotations
 
+from eth_abi import decode
 from eth_utils import keccak
 
 
@@ -80,11 +81,21 @@ def dispatch_plan(users):
     return plan
 
 
-def remaining_with_web3(w3, contract, user):
-    """GetUsedOfSelf() called as `user`, with web3 only: eth_call with from = user."""
-    data = keccak(text="GetUsedOfSelf()")[:4]
-    raw = w3.eth.call({"from": user, "to": contract, "data": data})
-    return int.from_bytes(bytes(raw), "big")
+def latest_instructions(transactions, contract):
+    """{address: what GetInformation() answers it} for every address a successful empower/PowerDispatch named."""
+    empower = keccak(text="empower(address,string,string,bool,bool)")[:4]
+    dispatch = keccak(text="PowerDispatch(address,string)")[:4]
+    latest = {}
+    for tx in transactions:
+        if tx["to"] is None or tx["to"].lower() != contract.lower() or tx["status"] != 1:
+            continue       # another contract, a deployment, or reverted: nothing was stored
+        data = bytes.fromhex(tx["input"][2:])
+        if data[:4] == dispatch:
+            address, text = decode(["address", "string"], data[4:])
+            latest[address] = text
+        elif data[:4] == empower:
+            latest[decode(["address"], data[4:36])[0]] = ""   # empower sets information = ""
+    return latest
 
 
 # Which function answers which exercise (the test suite checks each one).
@@ -93,5 +104,5 @@ SOLUTIONS = {
     "10.2": registered_users,
     "10.3": allowed_actions,
     "10.4": dispatch_plan,
-    "10.5": remaining_with_web3,
+    "10.5": latest_instructions,
 }
