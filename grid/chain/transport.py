@@ -16,12 +16,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import requests
 from eth_account import Account
 from hexbytes import HexBytes
 
 from ..accounts import NamedAccount
 from ..errors import GridError
+from .jsonrpc import HttpStatusError, JsonRpcConnection, NodeUnreachable
 
 # Fee caps for the local dev chains: the base fee there starts at 1 gwei and
 # only falls; a fixed cap spares the two fee round trips web3 would add.
@@ -166,11 +166,12 @@ class RpcError(Exception):
 
 
 class RpcTransport:
-    """Raw JSON-RPC to a node, reusing web3's kept-alive HTTP session."""
+    """Raw JSON-RPC to a node over a kept-alive http.client connection per thread."""
 
     def __init__(self, w3, url: str, *, unlocked: set[str], local_fees: bool) -> None:
         self.w3 = w3
         self.url = url
+        self.connection = JsonRpcConnection(url)
         self.unlocked = {a.lower() for a in unlocked}
         self.local_fees = local_fees
         self.signs_locally = not self.unlocked
@@ -182,16 +183,13 @@ class RpcTransport:
     def rpc(self, method: str, params: list) -> Any:
         """One JSON-RPC request; raises RpcError, or a GridError when the node is down or odd."""
         try:
-            reply = self.w3.provider.make_request(method, params)
-        except requests.HTTPError as exc:
-            status = exc.response.status_code if exc.response is not None else "an error"
-            raise not_a_node(self.url, f"it answered HTTP {status}") from None
-        except (requests.ConnectionError, requests.Timeout, ConnectionError, OSError):
+            reply = self.connection.request(method, params)
+        except HttpStatusError as exc:
+            raise not_a_node(self.url, f"it answered HTTP {exc.status}") from None
+        except NodeUnreachable:
             raise node_down(self.url) from None
         except ValueError:  # the body was not JSON (an HTML page, say)
             raise not_a_node(self.url, "its answer is not JSON") from None
-        except (AttributeError, TypeError, KeyError):  # JSON, but web3 cannot read it as a reply
-            raise not_a_node(self.url, "its answer is not a JSON-RPC reply") from None
         if not isinstance(reply, dict) or ("result" not in reply and "error" not in reply):
             raise not_a_node(self.url, "its answer is not a JSON-RPC reply")
         error = reply.get("error")
