@@ -32,7 +32,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 REPO = Path(__file__).resolve().parents[1]
 LIVE_S = 20_000      # ms to wait for a change to reach another page (the pages poll every ~1 s)
-LOAD_S = 60_000      # ms for a page's kernel to start and run the page
+LOAD_S = 120_000     # ms for a page's kernel to start and run the page (a fresh clone compiles .pyc first)
 
 # The scenario's amounts (thesis section 5.2.2: sell 100 before generating, then generate 10;
 # the consumer then uses 30 of its 100), and what they must produce, by plain arithmetic.
@@ -95,11 +95,25 @@ def app(tmp_path):
         yield server
 
 
-def open_page(context, url: str, ready: str):
-    """Open `url` in a new tab and wait until the widget with CSS class `ready` is drawn."""
+def open_page(context, url: str, ready: str, app=None, shots=None):
+    """Open `url` in a new tab and wait until the widget with CSS class `ready` is drawn.
+
+    If it never is, the failure shows what the page and Voila said (and a
+    screenshot), so a slow or broken page in CI can be told apart.
+    """
+    from playwright.sync_api import TimeoutError as PageTimeout
+
     page = context.new_page()
     page.goto(url)
-    page.locator(ready).first.wait_for(state="visible", timeout=LOAD_S)
+    try:
+        page.locator(ready).first.wait_for(state="visible", timeout=LOAD_S)
+    except PageTimeout:
+        if shots is not None:
+            shots(page, "page_never_ready")
+        text = page.locator("body").inner_text()[:800]
+        voila = "\n".join(list(app.voila_log)[-20:]) if app is not None else ""
+        pytest.fail(f"{url} did not show {ready} within {LOAD_S / 1000:.0f} s.\n"
+                    f"The page said:\n{text}\nVoila said:\n{voila}")
     assert_rendered(page)
     return page
 
@@ -135,8 +149,8 @@ def test_two_platforms_in_a_real_browser(browser, app, shots):
                and not request.url.startswith(("data:", "blob:", "about:")) else None)
     observer = connect(app.rpc_url)  # the test's own view of the chain, to count blocks
     try:
-        manager = open_page(context, app.urls.manager, ".gc-manager-register-button")
-        user = open_page(context, app.urls.user_as("generator1"), ".gc-user-generation")
+        manager = open_page(context, app.urls.manager, ".gc-manager-register-button", app, shots)
+        user = open_page(context, app.urls.user_as("generator1"), ".gc-user-generation", app, shots)
 
         # 0. Before registration: the user page says so, and its actions are visibly unavailable.
         expect(user.locator(".gc-user-account select")).to_have_value("generator1")
