@@ -9,6 +9,7 @@ VENV_STAMP  := $(VENV)/.installed
 NODE_STAMP  := node_modules/.installed
 PYTEST_ARGS ?=
 APP_ARGS    ?=
+BENCH_ARGS  ?=
 # Offline at run time: no news feed, no update check, no PyPI extension manager.
 LAB_FLAGS   := --LabApp.news_url=None \
                --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
@@ -16,7 +17,7 @@ LAB_FLAGS   := --LabApp.news_url=None \
                $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test demo node app compile lock clean
+.PHONY: help setup lab test demo node app bench compile lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -51,6 +52,9 @@ node: setup  ## run the private chain (anvil, chainId 666) for a class to share
 
 app: setup  ## serve the manager and user platforms as web pages (Voila, class chain)
 	$(PY) -m grid app $(APP_ARGS)
+
+bench: setup  ## reproduce chapter 6's timing tables (BENCH_ARGS="--quick" for a 2-minute run)
+	$(PY) -m grid bench $(BENCH_ARGS)
 
 compile: setup  ## recompile contracts/*.sol and rewrite the committed artifacts
 	$(PY) -m grid compile

@@ -1,4 +1,4 @@
-"""Command line: `python -m grid demo | node | compile | app`.
+"""Command line: `python -m grid demo | node | compile | app | bench`.
 
 Every GridError is printed as one sentence on stderr (exit status 2), and
 argparse reports bad options the same way, so a student sees no traceback for
@@ -155,6 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--browser", action=argparse.BooleanOptionalAction, default=False,
                      help="open the side-by-side page in this machine's browser (default: --no-browser)")
     app.set_defaults(run=_cmd_app)
+
+    from .bench import cli as bench_cli
+
+    bench = sub.add_parser("bench", help="reproduce the thesis's chapter 6 timings, against the node's floor")
+    bench_cli.add_arguments(bench)
+    bench.set_defaults(run=bench_cli.main)
     return parser
 
 

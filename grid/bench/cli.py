@@ -1,0 +1,77 @@
+"""`python -m grid bench`: the command line of the benchmark.
+
+    python -m grid bench                          # full run on tester and anvil
+    python -m grid bench --quick                  # under 2 minutes
+    python -m grid bench --chain anvil --chain http://127.0.0.1:8545 --repeats 50 --out results/
+
+`add_arguments(parser)` and `main(args)` let `grid/cli.py` host it as a
+sub-command; `python -m grid.bench` runs it alone.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import GridError
+from .options import DEFAULT_OUT, full_options, quick_options
+
+
+def _repeats(text: str) -> int:
+    if not text.isdigit() or int(text) < 2:
+        raise argparse.ArgumentTypeError(f"give a whole number of at least 2, not {text!r}")
+    return int(text)
+
+
+def _chain(text: str) -> str:
+    text = text.strip()
+    if text in ("tester", "anvil") or text.startswith(("http://", "https://")):
+        return text
+    raise argparse.ArgumentTypeError(f"use tester, anvil or an http(s):// node URL, not {text!r}")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the bench's options to `parser` (a sub-command parser of `python -m grid`)."""
+    parser.add_argument("--chain", action="append", type=_chain, default=None, metavar="CHAIN",
+                        help="tester, anvil or an http(s):// node URL; repeat for several "
+                             "(default: tester and anvil)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smaller grid and 10 repeats: under 2 minutes on tester and anvil")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help=f"folder for bench.csv, summary.md and the charts (default {DEFAULT_OUT}/)")
+    parser.add_argument("--repeats", type=_repeats, default=None,
+                        help="timings per function per cell (default 100; 10 with --quick)")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+
+def options_from(args: argparse.Namespace):
+    """The BenchOptions the parsed arguments ask for."""
+    overrides = {"out": args.out, "progress": not getattr(args, "no_progress", False)}
+    if args.chain:
+        overrides["chains"] = tuple(dict.fromkeys(args.chain))
+    if args.repeats is not None:
+        overrides["repeats"] = args.repeats
+    return quick_options(**overrides) if args.quick else full_options(**overrides)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the bench for parsed `args`; print the figures table and where the files are."""
+    from .runner import run_bench
+
+    try:
+        options = options_from(args)
+        kind = "quick" if options.quick else "full"
+        print(f"Benchmark ({kind}): chains {', '.join(options.chains)}; blocks {list(options.blocks)} at "
+              f"{options.fixed_users} users; users {list(options.users)} at {options.fixed_blocks} blocks; "
+              f"{options.repeats} timings per function per cell.", flush=True)
+        result = run_bench(options)
+    except GridError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    print(result.summary())
+    print(f"Done in {result.wall_s:.0f} s. CSV: {result.csv_path}; summary: {result.summary_path}; charts: "
+          f"{', '.join(str(p) for p in result.chart_paths) or 'none'}")
+    return 0
