@@ -6,7 +6,7 @@ import math
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from .drivers import FUNCTIONS, TRANSACTIONS
+from .drivers import FUNCTIONS
 from .options import BenchOptions
 
 CONCURRENT = "Concurrent Generate Power"  # the concurrent virtual users' row of each cell
@@ -162,4 +162,4 @@ def _pooled_median(values: list[float]) -> float:
     return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
-__all__ = ["Row", "BenchResult", "CONCURRENT", "TRANSACTIONS", "write_csv", "read_csv", "summary_table"]
+__all__ = ["Row", "BenchResult", "CONCURRENT", "write_csv", "read_csv", "summary_table"]
