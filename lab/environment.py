@@ -5,7 +5,6 @@ something is wrong, the one thing to do about it.
 """
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
 from dataclasses import dataclass

@@ -13,7 +13,6 @@ import pytest
 from eth_utils import keccak, to_checksum_address
 
 from grid.chain import connect
-from grid.client import PowerGridClient
 from grid.compiler import load_artifact
 from grid.errors import GridError
 from grid.migrate import (DEFAULT_RECORD_DIR, Deployment, check_deployment, default_record_path,

@@ -7,8 +7,6 @@ every check must print "solved". Notebooks are committed without outputs.
 from __future__ import annotations
 
 import ast
-import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path

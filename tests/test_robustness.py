@@ -5,7 +5,6 @@ import threading
 import pytest
 
 from grid import GridError, PowerGridClient, connect
-from grid.chain.anvil import AnvilProcess
 from grid.validation import check_string, check_uint256
 
 

@@ -153,7 +153,7 @@ def open_chain(target: str, accounts: int) -> Chain:
     from ..chain import base
 
     if target == "tester":
-        return _tester_chain(accounts, TEST_MNEMONIC)
+        return base._connect_tester(accounts, TEST_MNEMONIC)
     if target == "anvil":
         return _anvil_chain(accounts)
     if target.startswith(("http://", "https://")):
@@ -176,50 +176,6 @@ def _anvil_chain(count: int) -> Chain:
                               extra_args=["--prune-history", str(KEPT_STATES)])
     return base._rpc_chain("anvil", node.url, Accounts.derive(count, TEST_MNEMONIC), local_fees=True,
                            process=node)
-
-
-def _tester_chain(count: int, mnemonic: str) -> Chain:
-    """eth-tester with `count` funded, unlocked accounts, built in O(count).
-
-    eth-tester's own `add_account` scans every account it holds, and its
-    backend rebuilds an address -> key table (one keccak per account) for
-    every transaction; with 10,000 users that would dominate the timings.
-    This builds the table once, so a transaction costs the same at 10 and
-    at 10,000 users, as it does on a real node.
-    """
-    from eth_keys import KeyAPI
-    from eth_tester import EthereumTester, PyEVMBackend
-    from web3 import EthereumTesterProvider, Web3
-    from web3.providers.eth_tester.defaults import API_ENDPOINTS, static_return
-
-    from ..chain.anvil import THESIS_CHAIN_ID, THESIS_GENESIS_TIMESTAMP
-    from ..chain.base import Chain as ChainClass
-    from ..chain.transport import TesterTransport
-
-    class IndexedKeysBackend(PyEVMBackend):
-        """PyEVMBackend whose address -> key table is built once, not per transaction."""
-
-        @property
-        def _key_lookup(self):
-            if getattr(self, "_lookup_keys", None) is not self.account_keys:
-                self._lookup = {k.public_key.to_canonical_address(): k for k in self.account_keys}
-                self._lookup_keys = self.account_keys
-            return self._lookup
-
-    named = Accounts.derive(count, mnemonic)
-    balance = 10_000 * 10**18
-    genesis_state = {bytes.fromhex(a.address[2:]): {"balance": balance, "nonce": 0, "code": b"",
-                                                     "storage": {}} for a in named}
-    params = PyEVMBackend.generate_genesis_params(overrides={"timestamp": THESIS_GENESIS_TIMESTAMP})
-    backend = IndexedKeysBackend(genesis_parameters=params, genesis_state=genesis_state)
-    backend.chain.chain_id = THESIS_CHAIN_ID
-    keys = KeyAPI()
-    backend.account_keys = tuple(keys.PrivateKey(a.private_key) for a in named)
-    tester = EthereumTester(backend)
-    endpoints = {namespace: dict(methods) for namespace, methods in API_ENDPOINTS.items()}
-    endpoints["eth"]["chainId"] = static_return(THESIS_CHAIN_ID)
-    w3 = Web3(EthereumTesterProvider(tester, api_endpoints=endpoints))
-    return ChainClass("tester", w3, named, TesterTransport(w3, tester), THESIS_CHAIN_ID)
 
 
 def _fund_if_needed(chain: Chain) -> None:

@@ -12,7 +12,6 @@ import json
 import tempfile
 from pathlib import Path
 
-from eth_utils import keccak, to_checksum_address
 from hexbytes import HexBytes
 
 from grid.compiler import load_artifact
