@@ -3,7 +3,9 @@ import subprocess
 import sys
 
 GRID_MODULES = ["grid", "grid.cli", "grid.demo", "grid.client", "grid.compiler", "grid.chain",
-                "grid.storage", "grid.validation", "grid.txlog", "grid.revert", "grid.accounts"]
+                "grid.storage", "grid.validation", "grid.txlog", "grid.revert", "grid.accounts",
+                "grid.bench", "grid.bench.cli", "grid.bench.charts", "grid.migrate", "grid.explorer",
+                "grid.registry", "grid.gas", "grid.genesis", "grid.app.server"]
 
 
 def test_grid_never_imports_lab_or_widgets():

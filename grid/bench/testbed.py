@@ -24,9 +24,6 @@ MEASURING_ACCOUNTS = (1, 2, 3, 4)
 REGISTER_BLOCK = 100     # registrations per block in set-up (100 x ~150k gas < 30M gas)
 REGISTER_GAS = 300_000
 FUNDING_WEI = 10**18     # for URL nodes whose accounts hold no ether
-# anvil keeps this many past states in memory and none on disk; with none at
-# all, a transaction arriving while a block is mined fails (BlockOutOfRange).
-KEPT_STATES = 16
 
 
 @dataclass
@@ -162,18 +159,11 @@ def open_chain(target: str, accounts: int) -> Chain:
 
 
 def _anvil_chain(count: int) -> Chain:
-    """The toolkit's anvil, started with --prune-history.
-
-    By default anvil 1.7.1 writes the state of past blocks to
-    ~/.foundry/anvil/tmp and leaves it there: with 10,000 users that is
-    gigabytes per cell. The bench never reads old states, so it keeps only
-    the last KEPT_STATES, in memory.
-    """
+    """The toolkit's anvil (which keeps only recent states: see AnvilProcess) with `count` accounts."""
     from ..chain import base
     from ..chain.anvil import AnvilProcess
 
-    node = AnvilProcess.start(accounts=count, mnemonic=TEST_MNEMONIC,
-                              extra_args=["--prune-history", str(KEPT_STATES)])
+    node = AnvilProcess.start(accounts=count, mnemonic=TEST_MNEMONIC)
     return base._rpc_chain("anvil", node.url, Accounts.derive(count, TEST_MNEMONIC), local_fees=True,
                            process=node)
 

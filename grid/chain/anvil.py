@@ -27,6 +27,7 @@ ANVIL_VERSION = "1.7.1"
 THESIS_CHAIN_ID = 666            # genesis.json, thesis section 5.3
 THESIS_GENESIS_TIMESTAMP = 0x5DDF8F3E  # genesis.json "timestamp" (2019-11-28)
 READY_TIMEOUT_S = 30.0
+KEPT_STATES = 16
 _LISTENING = re.compile(r"Listening on (\S+):(\d+)")
 _PLATFORM_PACKAGES = {
     ("Linux", "x86_64"): "anvil-linux-amd64",
@@ -92,7 +93,12 @@ class AnvilProcess:
         binary = anvil_binary()
         args = [str(binary), "--host", host, "--port", str(port),
                 "--chain-id", str(chain_id), "--accounts", str(accounts),
-                "--mnemonic", mnemonic, "--balance", "10000"]
+                "--mnemonic", mnemonic, "--balance", "10000",
+                # Keep the last KEPT_STATES states in memory: by default anvil also
+                # writes every past state to ~/.foundry/anvil/tmp and never deletes
+                # it (tens of GB for a long class chain). Without a number the flag
+                # keeps none, and a send that arrives mid-block fails.
+                "--prune-history", str(KEPT_STATES)]
         state_path = prepare_state_file(state_file)
         resuming = state_path is not None and state_path.exists() and state_path.stat().st_size > 0
         if not resuming:
