@@ -129,6 +129,10 @@ class PowerGridClient:
         twin.account = self.chain.account(account)
         return twin
 
+    def acting(self, sender: str | NamedAccount | None = None) -> NamedAccount:
+        """The account a call acts as: `sender` when given, else this client's account."""
+        return self.account if sender is None else self.chain.account(sender)
+
     def __repr__(self) -> str:
         return f"<PowerGridClient {self.address} on {self.chain.target} as {self.account.name}>"
 
@@ -190,7 +194,7 @@ class PowerGridClient:
     def invoke(self, function: str, *args: Any, sender: str | NamedAccount | None = None) -> TxLogEntry:
         """Call or transact contract `function` by its ABI name; log and return the entry."""
         spec = self._spec(function)
-        who = self.account if sender is None else self.chain.account(sender)
+        who = self.acting(sender)
         values = self._check_arguments(spec, args)
         data = _encode(spec, values)
         decoded_input = {_labelled(p): v for p, v in zip(spec.inputs, values)}
@@ -304,7 +308,7 @@ class PowerGridClient:
         slots the contract's `require`s look at.
         """
         spec = self._spec(function)
-        who = self.account if sender is None else self.chain.account(sender)
+        who = self.acting(sender)
         return self._preflight_checked(function, who, self._check_arguments(spec, values))
 
     def _preflight_checked(self, function: str, who: NamedAccount, values: list) -> str | None:

@@ -104,10 +104,6 @@ def creation_gas(creation_code: bytes, runtime_size: int) -> CreationGas:
     return CreationGas(TX_BASE_GAS, CREATE_GAS, calldata, INITCODE_WORD_GAS * words, CODE_DEPOSIT_GAS * runtime_size)
 
 
-def _sender(client: PowerGridClient, sender: str | NamedAccount | None) -> NamedAccount:
-    return client.account if sender is None else client.chain.account(sender)
-
-
 def estimate_gas(client: PowerGridClient, function: str, *args: Any,
                  sender: str | NamedAccount | None = None) -> int:
     """The node's gas estimate (eth_estimateGas) for `function(*args)` sent by `sender`.
@@ -119,7 +115,7 @@ def estimate_gas(client: PowerGridClient, function: str, *args: Any,
     "revert".
     """
     data = client.encode_input(function, *args)
-    who = _sender(client, sender)
+    who = client.acting(sender)
     spec = client.functions[function]
     if client.preflight_checks and not spec.is_view:
         client.preflight(function, *args, sender=who)  # raises the readable reason of a revert
@@ -155,7 +151,7 @@ def measure(client: PowerGridClient, function: str, *args: Any, sender: str | Na
             label: str | None = None) -> GasMeasurement:
     """Estimate `function(*args)`, then send it and read the gas it used."""
     data = client.encode_input(function, *args)
-    who = _sender(client, sender)
+    who = client.acting(sender)
     estimated = estimate_gas(client, function, *args, sender=who)
     entry = client.invoke(function, *args, sender=who)
     return GasMeasurement(label or function, function, who.name, len(data), intrinsic_gas(data),
