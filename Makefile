@@ -28,11 +28,11 @@ $(VENV_STAMP): pyproject.toml requirements-lock.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-# `npm install` honours package-lock.json (`npm ci` rejects a lock that omits
-# other platforms' optional anvil builds). --ignore-scripts: anvil's postinstall
-# would try to download a binary; we run the one in the pinned platform package.
+# `npm ci` installs exactly the committed lock (which lists every platform's
+# optional anvil build) and never rewrites it. --ignore-scripts: anvil's
+# postinstall would try to download a binary; we run the pinned platform package.
 $(NODE_STAMP): package.json package-lock.json
-	npm install --ignore-scripts --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 setup: $(VENV_STAMP) $(NODE_STAMP)  ## install .venv/ and node_modules/ (idempotent)

@@ -1,14 +1,18 @@
-"""GridChain Lab, the contract side: compiler, chains, contract client, CLI.
+"""GridChain Lab, the contract side: compiler, chains, the contract core, PowerGeneration, CLI.
 
-    from grid import connect, PowerGridClient
+    from grid import connect, compile_source, ContractClient, PowerGridClient
     with connect("tester") as chain:
-        client = PowerGridClient.deploy(chain)
+        client = PowerGridClient.deploy(chain)               # the thesis's contract
+        mine = ContractClient.deploy(chain, compile_source(SOURCE))   # any contract
 """
 from .accounts import TEST_MNEMONIC, Accounts, NamedAccount
 from .chain import Chain, connect
-from .client import PowerGridClient
+from .compiler import Artifact, CompileError, compile_source, load_artifact
+from .contract import ContractClient, ContractRules
 from .errors import GridError
-from .txlog import TxLog, TxLogEntry
+from .powergrid import PowerGridClient
+from .txlog import DecodedEvent, TxLog, TxLogEntry
 
-__all__ = ["Accounts", "Chain", "GridError", "NamedAccount", "PowerGridClient", "TEST_MNEMONIC",
-           "TxLog", "TxLogEntry", "connect"]
+__all__ = ["TEST_MNEMONIC", "Accounts", "Artifact", "Chain", "CompileError", "ContractClient", "ContractRules",
+           "DecodedEvent", "GridError", "NamedAccount", "PowerGridClient", "TxLog", "TxLogEntry",
+           "compile_source", "connect", "load_artifact"]

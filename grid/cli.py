@@ -30,7 +30,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_node(args: argparse.Namespace) -> int:
-    from .chain.anvil import AnvilProcess, THESIS_CHAIN_ID
+    from .chain import THESIS_CHAIN_ID, AnvilProcess
     from .accounts import Accounts
 
     node = AnvilProcess.start(accounts=args.accounts, state_file=args.state,
@@ -115,7 +115,7 @@ def _cmd_app(args: argparse.Namespace) -> int:
 
 
 def _account_count(text: str) -> int:
-    from .chain.base import MAX_ACCOUNTS
+    from .chain import MAX_ACCOUNTS
 
     if not text.isdigit() or not 1 <= int(text) <= MAX_ACCOUNTS:
         raise argparse.ArgumentTypeError(f"give a whole number from 1 to {MAX_ACCOUNTS}, not {text!r}")

@@ -13,17 +13,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .chain import Chain
-from .client import PowerGridClient
+from .powergrid import PowerGridClient
+from .powergrid.cast import CAST
 from .txlog import TxLogEntry
-
-# Figure 5-4 registers "PowerProviderOne" at "Sundsvall"; the other names
-# follow the same pattern.
-CAST = (
-    ("generator1", "PowerProviderOne", "Sundsvall", True, False),
-    ("generator2", "PowerProviderTwo", "Sundsvall", True, False),
-    ("consumer1", "PowerUserOne", "Sundsvall", False, True),
-    ("consumer2", "PowerUserTwo", "Sundsvall", False, True),
-)
 
 
 @dataclass

@@ -23,7 +23,7 @@ from eth_utils import to_checksum_address
 from hexbytes import HexBytes
 
 from .chain import Chain
-from .chain.transport import node_down
+from .chain import node_down
 from .errors import GridError
 
 CREATION = "(contract creation)"
@@ -102,10 +102,8 @@ def node_errors(chain: Chain) -> Iterator[None]:
     """Turn what web3 raises when the node is gone into the toolkit's one-sentence GridError."""
     from web3.exceptions import Web3Exception
 
-    chain.live  # a closed chain: its own readable GridError
-    lock = getattr(chain.transport, "lock", None) or contextlib.nullcontext()
     try:
-        with lock:  # eth-tester's py-evm is shared state: one request at a time
+        with chain.exclusive():  # eth-tester's py-evm is shared state: one request at a time
             yield
     except GridError:
         raise
@@ -411,8 +409,8 @@ def _ether(wei: Any) -> str:
 def _record_text(record: Any) -> str:
     if record is None:
         return "-"
-    return (f"{record.name}: gen {record.generation_power}/{record.total_generation_power}, "
-            f"use {record.use_power}/{record.total_use_power}, info {record.information!r}")
+    return (f"{record.name}: gen {record.generation_balance}/{record.total_generation}, "
+            f"use {record.remaining}/{record.total_use}, info {record.dispatch!r}")
 
 
 def _cut(text: str, width: int) -> str:

@@ -17,10 +17,10 @@ from typing import Any, Callable
 
 from .accounts import NamedAccount
 from .chain import Chain, TxReverted
-from .client import USERS_MAPPING, PowerGridClient
-from .demo import CAST
+from .powergrid import USERS_MAPPING, PowerGridClient
+from .powergrid.cast import CAST
 from .errors import GridError
-from .revert import decode_revert_reason
+from .contract import decode_revert_reason
 from .storage import struct_member_slot
 
 # -- intrinsic gas (Yellow Paper, Appendix G; EIP-2028; EIP-7623)
@@ -285,13 +285,12 @@ def warm_slot_trials(client: PowerGridClient, amount: int = 10,
     keys = ["0x%064x" % user_member_slot(client, who.name, m) for m in GENERATE_POWER_SLOTS]
     trials = []
     for listed in (-1, *range(len(keys) + 1)):
-        tx = {"from": who.address, "to": client.address, "data": data, "gas": TRIAL_GAS_LIMIT,
-              "value": 0, "chainId": client.chain.chain_id}
-        if listed >= 0:
-            tx["accessList"] = [{"address": client.address, "storageKeys": keys[:listed]}]
+        access_list = ([{"address": client.address, "storageKeys": keys[:listed]}]
+                       if listed >= 0 else None)
         snapshot = client.chain.snapshot()
         try:
-            receipt = client.chain.live.send(tx, who)
+            receipt = client.chain.send_transaction(who, client.address, data, TRIAL_GAS_LIMIT,
+                                                    access_list=access_list)
         finally:
             client.chain.revert(snapshot)
         if receipt.status != 1:

@@ -20,7 +20,7 @@ from typing import Any, Callable
 from hexbytes import HexBytes
 
 from .chain import Chain
-from .chain.anvil import THESIS_CHAIN_ID, THESIS_GENESIS_TIMESTAMP
+from .chain import THESIS_CHAIN_ID, THESIS_GENESIS_TIMESTAMP
 
 # genesis.json as printed in thesis section 5.3 (the Appendix repeats it, with
 # line breaks inside two hashes). Kept verbatim, 32-byte "coinbase" included.

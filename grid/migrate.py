@@ -34,7 +34,7 @@ from typing import Any, Iterator
 from eth_utils import is_address, keccak, to_checksum_address
 
 from .chain import Chain
-from .client import CONTRACT_NAME, PowerGridClient
+from .powergrid import CONTRACT_NAME, PowerGridClient
 from .compiler import CACHE_ENV, REPO_ROOT, Artifact, load_artifact
 from .errors import GridError
 

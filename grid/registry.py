@@ -25,10 +25,10 @@ from typing import Iterator
 from eth_utils import to_checksum_address
 
 from . import explorer
-from .client import PowerGridClient
+from .powergrid import PowerGridClient
 from .errors import GridError
 from .explorer import BlockSummary, TxSummary, node_errors
-from .storage import UserRecord
+from .powergrid import UserRecord
 from .txlog import TxLog
 
 REGISTER_FUNCTION = "empower"
@@ -183,8 +183,8 @@ class UserDirectory:
         return UserRow(
             address=record.address, account=self.account_name(record.address), name=record.name,
             location=record.location, can_generate=record.can_generate, can_consume=record.can_consume,
-            generation_balance=record.generation_power, total_generation=total_generation,
-            remaining=record.use_power, total_use=total_use, dispatch=record.information,
+            generation_balance=record.generation_balance, total_generation=total_generation,
+            remaining=record.remaining, total_use=total_use, dispatch=record.dispatch,
             registered_in_block=registration.block_number if registration else -1)
 
     def users(self) -> list[UserRow]:
@@ -213,7 +213,7 @@ class UserDirectory:
         """(total generation, total use) through the contract's getters, as the administrator."""
         reader = self._admin_reader()
         if reader is None:  # an administrator outside our accounts: storage says the same
-            return record.total_generation_power, record.total_use_power
+            return record.total_generation, record.total_use
         return (reader.total_generated(record.address), reader.total_consumed(record.address))
 
     def _admin_reader(self) -> PowerGridClient | None:

@@ -7,7 +7,6 @@ right is missing?) and the curriculum uses it to show the flaw.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from eth_utils import keccak, to_checksum_address
@@ -92,34 +91,3 @@ def read_variable(read: ReadSlot, layout: dict, label: str) -> Any:
     entry = next(e for e in layout["storage"] if e["label"] == label)
     size = int(layout["types"][entry["type"]]["numberOfBytes"])
     return read_value(read, int(entry["slot"]), entry["offset"], entry["type"], size)
-
-
-@dataclass(frozen=True)
-class UserRecord:
-    """One `User` struct of PowerGeneration, read straight from storage."""
-
-    address: str
-    name: str
-    location: str                # `useraddr`: the meter's street address
-    generation_power: int        # int256: negative = sold but not yet generated
-    total_generation_power: int
-    use_power: int               # remaining purchased power
-    total_use_power: int
-    can_generate: bool           # `generaterights`
-    can_consume: bool            # `userights`
-    information: str             # the latest dispatch instruction
-
-    @property
-    def registered(self) -> bool:
-        """True when the administrator has registered (empowered) this address."""
-        return bool(self.name or self.location or self.can_generate or self.can_consume)
-
-    @classmethod
-    def from_storage(cls, address: str, fields: dict) -> "UserRecord":
-        """Build from the struct members as named in the contract."""
-        return cls(address=address, name=fields["name"], location=fields["useraddr"],
-                   generation_power=fields["generationPower"],
-                   total_generation_power=fields["totalGenerationPower"],
-                   use_power=fields["usePower"], total_use_power=fields["totalUsePower"],
-                   can_generate=fields["generaterights"], can_consume=fields["userights"],
-                   information=fields["information"])

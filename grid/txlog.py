@@ -10,6 +10,20 @@ DEFAULT_CAPACITY = 10_000  # a bounded log: long benchmark runs must not grow me
 
 
 @dataclass(frozen=True)
+class DecodedEvent:
+    """One event a transaction emitted, decoded with the contract's ABI (Remix's "logs")."""
+
+    name: str                        # e.g. "Sold"; "(unknown event)" when the ABI lacks it
+    args: dict[str, Any]             # {"buyer": "0x...", "wh": 100}
+    address: str                     # the contract that emitted it
+    signature: str = ""              # e.g. "Sold(address,uint256)"
+
+    def format(self) -> str:
+        """`Sold(buyer=0x..., wh=100)`."""
+        return f"{self.name}({', '.join(f'{k}={v}' for k, v in self.args.items())})"
+
+
+@dataclass(frozen=True)
 class TxLogEntry:
     """One transaction or call, as the thesis's transaction log shows it."""
 
@@ -27,6 +41,8 @@ class TxLogEntry:
     gas_used: int | None = None      # transactions only
     error: str | None = None         # the readable reason when status is "reverted"
     note: str | None = None          # e.g. GeneratePower's silent no-op
+    events: tuple[DecodedEvent, ...] = ()   # the logs a transaction emitted, decoded
+    value: int = 0                   # wei sent along (payable functions)
 
     @property
     def ok(self) -> bool:
@@ -47,8 +63,12 @@ class TxLogEntry:
         rows.append(f"  input           {self.short_input()}")
         rows.append(f"  decoded input   {json.dumps(self.decoded_input, default=str)}")
         rows.append(f"  decoded output  {json.dumps(self.decoded_output, default=str)}")
+        if self.value:
+            rows.append(f"  value           {self.value} wei")
         if self.gas_used is not None:
             rows.append(f"  gas used        {self.gas_used}")
+        for event in self.events:
+            rows.append(f"  event           {event.format()}")
         if self.error:
             rows.append(f"  error           {self.error}")
         if self.note:

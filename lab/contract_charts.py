@@ -188,7 +188,7 @@ def code_sizes(artifact) -> CodeSizes:
 def calldata_layout(data: bytes, spec) -> str:
     """`data` cut into the 4-byte selector and 32-byte words, each word explained.
 
-    `spec` is a grid.client.FunctionSpec (its `.inputs` and `.signature`).
+    `spec` is a grid.contract.FunctionSpec (its `.inputs` and `.signature`).
     Handles the contract's types: address, uint256, int256, bool and string.
     """
     data = bytes(data)

@@ -84,7 +84,7 @@ def check_embedded_chain() -> EnvCheck:
 def check_anvil() -> EnvCheck:
     """The anvil node (the private chain of notebook 09) is installed."""
     from grid import GridError
-    from grid.chain.anvil import anvil_binary
+    from grid.chain import anvil_binary
 
     try:
         binary = anvil_binary()

@@ -23,10 +23,10 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from primitives.block import bits_to_target, difficulty_from_bits
+from grid.chain import THESIS_GENESIS_TIMESTAMP
 from primitives.pow import (RETARGET_INTERVAL, TARGET_SPACING, expected_attempts, mine, mine_naive,
-                            next_work_required)
+                            next_work_required, practice_header, target_for_k_bits)
 
-from .widgets.mining import practice_header, target_for_k_bits
 
 # -----------------------------------------------------------------------------
 # Many mining runs
@@ -63,7 +63,7 @@ def run_trials(k_bits: int, runs: int, seed: int = 0,
     attempts, seconds = [], []
     for run in range(runs):
         # A different transaction per run gives an independent lottery.
-        result = mine(practice_header(f"trial {seed}-{run}", k_bits), start_nonce=0)
+        result = mine(practice_header(f"trial {seed}-{run}", k_bits, THESIS_GENESIS_TIMESTAMP), start_nonce=0)
         if not result.found:
             raise RuntimeError(f"run {run} found no nonce: choose a smaller k")
         attempts.append(result.attempts)
@@ -126,7 +126,7 @@ class HashRates:
 
 def measure_hash_rates(hashes: int = 50_000, repeats: int = 2) -> HashRates:
     """Time `mine` and `mine_naive` over the same nonces; keep the best of `repeats` runs each."""
-    header = practice_header("hash-rate benchmark", 32)
+    header = practice_header("hash-rate benchmark", 32, THESIS_GENESIS_TIMESTAMP)
     best = {"midstate": 0.0, "naive": 0.0}
     for _ in range(repeats):
         # target=0: no hash wins, so both loops do exactly `hashes` attempts.

@@ -28,6 +28,8 @@ HEADER_SIZE = 80
 MAINNET_POW_LIMIT = (1 << 224) - 1               # 00000000ffff...ff (powLimit, main)
 REGTEST_POW_LIMIT = 0x7FFFFF << 232              # 7fffff0000...00 (powLimit, regtest)
 REGTEST_BITS = 0x207FFFFF                        # regtest genesis bits: any hash < 2**255 wins
+# Bitcoin's genesis block hash (chainparams.cpp), in internal (little-endian) byte order.
+BITCOIN_GENESIS_HASH = bytes.fromhex("000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f")[::-1]
 DIFFICULTY_1_BITS = 0x1D00FFFF                   # genesis bits; difficulty is measured against it
 
 

@@ -22,8 +22,9 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from .block import MAINNET_POW_LIMIT, BlockHeader, bits_to_target, target_to_bits
+from .block import BITCOIN_GENESIS_HASH, MAINNET_POW_LIMIT, BlockHeader, bits_to_target, target_to_bits
 from .hashing import double_sha256
+from .merkle import merkle_root
 
 TARGET_SPACING = 10 * 60                             # seconds per block (nPowTargetSpacing)
 TARGET_TIMESPAN = 14 * 24 * 60 * 60                  # two weeks (nPowTargetTimespan)
@@ -179,3 +180,23 @@ def next_work_required(
     """
     return retarget(last_bits, last_block_time - first_block_time,
                     target_timespan=target_timespan, pow_limit=pow_limit)
+
+
+def target_for_k_bits(k_bits: int) -> int:
+    """The target 2**(256 - k): a hash wins with probability about 2**-k.
+
+    Powers of two are exact in Bitcoin's compact format, so the header's
+    bits field encodes this target without rounding.
+    """
+    if not 1 <= k_bits <= 255:
+        raise ValueError(f"k must be between 1 and 255 bits, got {k_bits}")
+    return 1 << (256 - k_bits)
+
+
+def practice_header(data: str, k_bits: int, timestamp: int,
+                    parent_hash: bytes = BITCOIN_GENESIS_HASH) -> BlockHeader:
+    """A header whose one transaction is `data`, with target 2**(256 - k), nonce 0, on `parent_hash`."""
+    txid = double_sha256(data.encode())
+    bits = target_to_bits(target_for_k_bits(k_bits))
+    return BlockHeader(1, parent_hash, merkle_root([txid]), timestamp, bits, 0)
+

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from grid.chain import connect
-from grid.client import PowerGridClient
-from grid.demo import CAST  # section 5.2.2's cast: (account, name, location, generate, consume)
+from grid.powergrid import PowerGridClient
+from grid.powergrid.cast import CAST  # section 5.2.2's cast: (account, name, location, generate, consume)
 
 CHAINS = ["tester", pytest.param("anvil", marks=pytest.mark.anvil)]
 

@@ -9,8 +9,8 @@ import pytest
 
 from grid.accounts import Accounts
 from grid.chain import connect
-from grid.chain.anvil import AnvilProcess, THESIS_CHAIN_ID, THESIS_GENESIS_TIMESTAMP
-from grid.client import PowerGridClient
+from grid.chain import THESIS_CHAIN_ID, THESIS_GENESIS_TIMESTAMP, AnvilProcess
+from grid.powergrid import PowerGridClient
 from grid.errors import GridError
 
 
@@ -131,8 +131,7 @@ def test_state_file_survives_a_restart(tmp_path):
         client.generate_power(10, sender="generator1")
         client.consume_power(30, sender="consumer1")
         client.send_dispatch("consumer1", "stop")
-        chain.transport.rpc("evm_increaseTime", [3600])  # an hour of class goes by
-        chain.mine(1)
+        chain.travel(3600)  # an hour of class goes by
         address, height = client.address, chain.block_number
         last_time = chain.w3.eth.get_block(height)["timestamp"]
     assert state.exists() and state.stat().st_size > 0

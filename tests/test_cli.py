@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from grid.chain import connect
-from grid.client import PowerGridClient
+from grid.powergrid import PowerGridClient
 
 THESIS_VALUES = ["0: int256: _value 0", "0: uint256: _value 0", "0: int256: _value -100",
                  "0: uint256: _value 100", "0: int256: _value -90", "0: uint256: _value 10",

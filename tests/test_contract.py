@@ -7,7 +7,7 @@ import pytest
 from eth_abi import encode
 
 from grid.chain import TxReverted
-from grid.client import PowerGridClient
+from grid.powergrid import PowerGridClient
 from grid.errors import GridError
 
 UINT256_MAX = 2**256 - 1
@@ -24,8 +24,8 @@ def test_empower_registers_name_location_and_rights(client):
     record = client.user_record("user5")
     assert (record.name, record.location, record.can_generate, record.can_consume) == \
         ("Prosumer", "Härnösand", True, True)
-    assert (record.generation_power, record.total_generation_power, record.use_power,
-            record.total_use_power, record.information) == (0, 0, 0, 0, "")
+    assert (record.generation_balance, record.total_generation, record.remaining,
+            record.total_use, record.dispatch) == (0, 0, 0, 0, "")
 
 
 def test_empower_again_resets_the_balances(client):
@@ -58,7 +58,7 @@ def test_generate_power_without_right_returns_silently(client, chain):
     entry = client.generate_power(10, sender="consumer1")
     assert entry.ok and chain.block_number == block + 1  # a successful transaction...
     assert "no generation right" in entry.note
-    assert client.user_record("consumer1").total_generation_power == 0  # ...that changed nothing
+    assert client.user_record("consumer1").total_generation == 0  # ...that changed nothing
 
 
 # ------------------------------------------------------------------ Transfer
@@ -187,7 +187,7 @@ def test_private_getters_hide_nothing_from_storage(client):
     client.generate_power(8, sender="generator1")
     stranger = client.using("consumer2")
     assert stranger.total_generated("generator1") == 0
-    assert stranger.user_record("generator1").total_generation_power == 8
+    assert stranger.user_record("generator1").total_generation == 8
 
 
 def test_using_switches_account_and_shares_the_log(client):

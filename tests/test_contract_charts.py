@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from eth_abi import encode  # noqa: E402
 from eth_utils import function_signature_to_4byte_selector  # noqa: E402
 
-from grid.client import FunctionSpec  # noqa: E402
+from grid.contract import FunctionSpec  # noqa: E402
 from grid.compiler import load_artifact  # noqa: E402
 from grid.gas import GasMeasurement, GasReport, StringCost  # noqa: E402
 from lab.chart_rules import problems  # noqa: E402

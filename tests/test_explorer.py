@@ -9,7 +9,7 @@ import pytest
 from eth_utils import keccak, to_checksum_address
 
 from grid.chain import connect
-from grid.client import PowerGridClient
+from grid.powergrid import PowerGridClient
 from grid.errors import GridError
 from grid.explorer import (CREATION, TRANSFER, block_summary, block_transactions, chain_state,
                            chain_transactions, compare_states, format_blocks, format_comparison,

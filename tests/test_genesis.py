@@ -84,7 +84,7 @@ def test_anvil_answers_net_version_with_its_chain_id():
 
     with connect("anvil") as node:
         rows = {r.name: r for r in compare_genesis(node)}
-        assert rows["networkid (geth flag)"].ours == node.transport.rpc("net_version", []) == "666"
+        assert rows["networkid (geth flag)"].ours == node.rpc("net_version") == "666"
         assert rows["extraData"].ours == "0x (empty)"
 
 

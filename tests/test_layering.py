@@ -2,8 +2,8 @@
 import subprocess
 import sys
 
-GRID_MODULES = ["grid", "grid.cli", "grid.demo", "grid.client", "grid.compiler", "grid.chain",
-                "grid.storage", "grid.validation", "grid.txlog", "grid.revert", "grid.accounts",
+GRID_MODULES = ["grid", "grid.cli", "grid.demo", "grid.powergrid", "grid.compiler", "grid.chain",
+                "grid.storage", "grid.validation", "grid.txlog", "grid.accounts",
                 "grid.bench", "grid.bench.cli", "grid.bench.charts", "grid.migrate", "grid.explorer",
                 "grid.registry", "grid.gas", "grid.genesis", "grid.app.server"]
 

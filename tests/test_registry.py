@@ -1,7 +1,7 @@
 """UserDirectory: the manager's "all users", found by scanning the chain for empower transactions.
 
 Runs on eth-tester and anvil (conftest's `chain`/`client` fixtures, with
-snapshot rollback). Expected values come from the thesis's cast (grid.demo.CAST)
+snapshot rollback). Expected values come from the thesis's cast (grid.powergrid.cast.CAST, from data/thesis_cast.json)
 and the scenario arithmetic of section 5.2.2, never from the directory itself.
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from grid.chain import connect
-from grid.client import PowerGridClient
-from grid.demo import CAST
+from grid.powergrid import PowerGridClient
+from grid.powergrid.cast import CAST
 from grid.errors import GridError
 from grid.registry import Registration, UserDirectory, UserRow, rights_text
 

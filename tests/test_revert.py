@@ -1,7 +1,7 @@
 """Revert payloads decode per the Solidity ABI spec (encoded here with eth_abi)."""
 from eth_abi import encode
 
-from grid.revert import decode_revert_reason
+from grid.contract.reverts import decode_revert_reason
 
 
 def test_no_data_means_no_reason():

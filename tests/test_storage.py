@@ -15,10 +15,10 @@ def test_record_matches_getters_after_trading(client):
     client.generate_power(10, sender="generator1")
     client.consume_power(25, sender="consumer1")
     gen, con = client.user_record("generator1"), client.user_record("consumer1")
-    assert gen.generation_power == client.generation_balance(sender="generator1") == -90
-    assert gen.total_generation_power == client.total_generated("generator1", sender="generator1")
-    assert con.use_power == client.remaining_power(sender="consumer1") == 75
-    assert con.total_use_power == client.total_consumed("consumer1", sender="consumer1") == 25
+    assert gen.generation_balance == client.generation_balance(sender="generator1") == -90
+    assert gen.total_generation == client.total_generated("generator1", sender="generator1")
+    assert con.remaining == client.remaining_power(sender="consumer1") == 75
+    assert con.total_use == client.total_consumed("consumer1", sender="consumer1") == 25
     assert (gen.name, gen.location, gen.can_generate, gen.can_consume) == \
         ("PowerProviderOne", "Sundsvall", True, False)
 
@@ -27,7 +27,7 @@ def test_long_strings_are_read_from_their_hashed_slots(client):
     text = "reduce load by 20% between 17:00 and 19:00; grid frequency 49.8 Hz — ⚡"
     assert len(text.encode()) > 31  # stored out of line, at keccak(slot)
     client.send_dispatch("consumer2", text)
-    assert client.user_record("consumer2").information == text == client.dispatch_info(sender="consumer2")
+    assert client.user_record("consumer2").dispatch == text == client.dispatch_info(sender="consumer2")
 
 
 def test_administrator_is_the_deployer(client):

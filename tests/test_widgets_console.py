@@ -17,7 +17,7 @@ from eth_abi import encode
 from eth_utils import function_signature_to_4byte_selector, to_checksum_address
 
 from grid.chain import connect
-from grid.client import PowerGridClient
+from grid.powergrid import PowerGridClient
 from grid.widgets import ContractConsole
 from grid.widgets.console import MAX_SHOWN
 

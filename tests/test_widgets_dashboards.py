@@ -1,6 +1,6 @@
 """The user and manager platforms, driven through their Python API on eth-tester and anvil.
 
-Expected values come from the thesis's cast (grid.demo.CAST) and the
+Expected values come from the thesis's cast (grid.powergrid.cast.CAST, from data/thesis_cast.json) and the
 arithmetic of section 5.2.2 (sell 100 before generating: -100; generate 10:
 -90; ...), or from the client/storage read independently, never from the
 widget under test. Every bad input must show one sentence and send nothing.
@@ -15,9 +15,9 @@ import pytest
 
 import grid.widgets.dashboards as dashboards_module
 from grid.chain import connect
-from grid.chain.transport import node_down
-from grid.client import PowerGridClient
-from grid.demo import CAST
+from grid.chain import node_down
+from grid.powergrid import PowerGridClient
+from grid.powergrid.cast import CAST
 from grid.widgets import ManagerDashboard, UserDashboard
 
 NOT_ADMIN = "consumer1"
@@ -177,8 +177,8 @@ def test_manager_registers_and_users_act_the_thesis_scenario(fresh, chain):
     assert [c1[k] for k in ("generation", "total-generation", "remaining", "total-use", "dispatch")] == \
         ["0", "0", "70", "30", "stop"]
     # The chain agrees, read independently through storage.
-    assert fresh.user_record("generator1").generation_power == -90
-    assert fresh.user_record("consumer2").information == "stop"
+    assert fresh.user_record("generator1").generation_balance == -90
+    assert fresh.user_record("consumer2").dispatch == "stop"
     assert "PowerProviderOne | generator1 | Sundsvall | generator | -90 | 10 | 0 | 0 | stop" in manager.summary()
     assert "generation balance: -90" in generator.summary()
     assert "remaining purchased power: 70" in consumer.summary()
@@ -188,11 +188,11 @@ def test_dispatch_to_one_user(client, chain):
     manager = ManagerDashboard(client, live=False)
     manager.dispatch_target.value = chain.account("consumer2").address
     manager.dispatch_text.value = "reduce load"
-    with_before = client.user_record("consumer1").information
+    with_before = client.user_record("consumer1").dispatch
     manager.dispatch_button.click()
     assert manager.message.text.startswith('Sent "reduce load" to consumer2')
-    assert client.user_record("consumer2").information == "reduce load"
-    assert client.user_record("consumer1").information == with_before == ""
+    assert client.user_record("consumer2").dispatch == "reduce load"
+    assert client.user_record("consumer1").dispatch == with_before == ""
     assert table_rows(manager)[chain.account("consumer2").address]["dispatch"] == "reduce load"
 
 
@@ -464,7 +464,7 @@ def test_a_node_failing_mid_dispatch_says_who_got_it(client, chain, monkeypatch)
     manager.dispatch_button.click()
     assert_one_error(manager.message, "only 2 of 4 users got the instruction (generator1, generator2)",
                      "not sent to consumer1, consumer2", "cannot reach the Ethereum node")
-    got = [client.user_record(a).information for a, *_ in CAST]
+    got = [client.user_record(a).dispatch for a, *_ in CAST]
     assert got == ["stop", "stop", "", ""]
 
 
@@ -554,23 +554,25 @@ def test_every_documented_css_class_exists(client):
 
 def test_a_flapping_node_is_said_once_then_cleared(client, chain, monkeypatch):
     user = UserDashboard(client, "generator1", live=False)
-    real = chain.transport.block_number
+    real = type(chain).block_number
 
-    def down():
+    def _down(self):
         raise node_down("http://127.0.0.1:8545")
 
-    monkeypatch.setattr(chain.transport, "block_number", down)
+    down = property(_down)
+
+    monkeypatch.setattr(type(chain), "block_number", down)
     user.refresh()
     assert_one_error(user.message, "cannot reach the Ethereum node")
     user.message.show("generator1 sold 1 unit(s)", "ok")   # a later message is not overwritten
     user.watcher.poll()
     user.refresh()
     assert user.message.text == "generator1 sold 1 unit(s)"
-    monkeypatch.setattr(chain.transport, "block_number", real)
+    monkeypatch.setattr(type(chain), "block_number", real)
     user.refresh()
     assert user.message.text == "generator1 sold 1 unit(s)"  # still not the node's business
-    monkeypatch.setattr(chain.transport, "block_number", down)
+    monkeypatch.setattr(type(chain), "block_number", down)
     user.refresh()
-    monkeypatch.setattr(chain.transport, "block_number", real)
+    monkeypatch.setattr(type(chain), "block_number", real)
     user.refresh()
     assert user.message.kind == "info" and "answers again" in user.message.text

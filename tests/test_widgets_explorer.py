@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from grid.chain import connect
-from grid.client import PowerGridClient
+from grid.powergrid import PowerGridClient
 from grid.widgets import BlockExplorer
 
 

@@ -1,14 +1,16 @@
 """The mining widget, driven through its Python API, and its helpers."""
 import pytest
 
-from lab.widgets.mining import MiningWidget, describe_target, practice_header, target_for_k_bits
+from grid.chain import THESIS_GENESIS_TIMESTAMP
+from lab.widgets.mining import MiningWidget, describe_target
+from primitives.pow import practice_header, target_for_k_bits
 from primitives.block import bits_to_target
 from primitives.pow import expected_attempts
 
 
 def test_target_for_k_bits_is_exact_in_compact_form():
     for k in (1, 8, 16, 24, 32):
-        header = practice_header("x", k)
+        header = practice_header("x", k, THESIS_GENESIS_TIMESTAMP)
         assert bits_to_target(header.bits) == target_for_k_bits(k) == 2 ** (256 - k)
         assert expected_attempts(header.target) == pytest.approx(2 ** k)
     with pytest.raises(ValueError):

@@ -51,7 +51,7 @@ class PageContext:
     def client(self):
         """A PowerGridClient on the app's contract, over a fresh connection to its node."""
         from ..chain import connect
-        from ..client import PowerGridClient
+        from ..powergrid import PowerGridClient
 
         chain = connect(self.rpc_url, accounts=self.accounts)
         return PowerGridClient(chain, self.contract, account=MANAGER_ACCOUNT)

@@ -25,10 +25,9 @@ from urllib.parse import urlparse
 from eth_abi import encode
 
 from ..accounts import NamedAccount
-from ..chain import Chain
-from ..chain.transport import LOCAL_MAX_FEE, LOCAL_PRIORITY_FEE, node_down
-from ..client import GAS_BASE, PowerGridClient
+from ..chain import LOCAL_MAX_FEE, LOCAL_PRIORITY_FEE, Chain, node_down
 from ..errors import GridError
+from ..powergrid import GAS_BASE, PowerGridClient
 
 GENERATE, CONSUME, TRANSFER, QUERY = "Generate Power", "Consume Power", "Transfer Power", "Query Information"
 FUNCTIONS = (GENERATE, CONSUME, TRANSFER, QUERY)
@@ -109,8 +108,7 @@ class TesterFloor(FloorDriver):
     """eth-tester's own API, without web3 or the client: the in-process floor."""
 
     def __init__(self, chain: Chain, contract: PowerGridClient) -> None:
-        self.tester = chain.transport.eth_tester
-        self.lock = chain.transport.lock  # py-evm is not thread-safe
+        self.chain = chain
         self.contract = contract
 
     def prepare(self, requests: list[Request]) -> list[tuple[bool, dict]]:
@@ -126,11 +124,11 @@ class TesterFloor(FloorDriver):
 
     def send(self, prepared: tuple[bool, dict]) -> None:
         is_call, tx = prepared
-        with self.lock:
+        with self.chain.in_process() as tester:  # held: py-evm is not thread-safe
             if is_call:
-                self.tester.call(tx, "latest")
+                tester.call(tx, "latest")
                 return
-            receipt = self.tester.get_transaction_receipt(self.tester.send_transaction(tx))
+            receipt = tester.get_transaction_receipt(tester.send_transaction(tx))
         if receipt["status"] != 1:
             raise GridError("a floor transaction reverted on the tester chain: the bench's "
                             "workload is out of step with the contract", kind="revert")
@@ -148,7 +146,6 @@ class RpcFloor(FloorDriver):
         parts = urlparse(self.url)
         self._connection_args = (parts.scheme, parts.hostname, parts.port, parts.path or "/")
         self._local = threading.local()
-        self.unlocked = chain.transport.unlocked
         self.sync = self._node_has_sync_methods()
 
     # -- plumbing
@@ -172,7 +169,7 @@ class RpcFloor(FloorDriver):
             raise node_down(self.url) from None
 
     def _node_has_sync_methods(self) -> bool:
-        reply = json.loads(self.post(_body("eth_sendTransactionSync", [])))
+        reply = json.loads(self.post(rpc_body("eth_sendTransactionSync", [])))
         code = (reply.get("error") or {}).get("code")
         message = str((reply.get("error") or {}).get("message", "")).lower()
         return not (code == -32601 or "not found" in message or "not supported" in message)
@@ -186,36 +183,30 @@ class RpcFloor(FloorDriver):
             sender = request.sender
             if request.function == QUERY:
                 call = {"from": sender.address, "to": self.contract.address, "data": data}
-                out.append((True, _body("eth_call", [call, "latest"])))
-            elif sender.address.lower() in self.unlocked:
+                out.append((True, rpc_body("eth_call", [call, "latest"])))
+            elif self.chain.holds_key(sender):
                 tx = {"from": sender.address, "to": self.contract.address, "data": data,
                       "gas": hex(GAS_BASE), **self._fees()}
                 method = "eth_sendTransactionSync" if self.sync else "eth_sendTransaction"
-                out.append((False, _body(method, [tx])))
+                out.append((False, rpc_body(method, [tx])))
             else:  # sign now, outside the clock, with consecutive nonces
                 if sender.address not in nonces:
-                    nonces[sender.address] = int(self.chain.transport.rpc(
-                        "eth_getTransactionCount", [sender.address, "pending"]), 16)
+                    nonces[sender.address] = self.chain.next_nonce(sender)
                 raw = self._signed(sender, data, nonces[sender.address])
                 nonces[sender.address] += 1
                 method = "eth_sendRawTransactionSync" if self.sync else "eth_sendRawTransaction"
-                out.append((False, _body(method, [raw])))
+                out.append((False, rpc_body(method, [raw])))
         return out
 
     def _fees(self) -> dict:
-        if self.chain.transport.local_fees:
-            return {"maxFeePerGas": hex(LOCAL_MAX_FEE), "maxPriorityFeePerGas": hex(LOCAL_PRIORITY_FEE)}
-        return {}
+        return wire_fee_fields(self.chain)
 
     def _signed(self, sender: NamedAccount, data: str, nonce: int) -> str:
         from eth_account import Account
 
         fields = {"to": self.contract.address, "data": data, "gas": GAS_BASE, "value": 0,
                   "nonce": nonce, "chainId": self.chain.chain_id}
-        if self.chain.transport.local_fees:
-            fields.update(maxFeePerGas=LOCAL_MAX_FEE, maxPriorityFeePerGas=LOCAL_PRIORITY_FEE)
-        else:
-            fields["gasPrice"] = int(self.chain.transport.rpc("eth_gasPrice", []), 16)
+        fields.update(self.chain.fee_fields())
         return "0x" + bytes(Account.sign_transaction(fields, sender.private_key).raw_transaction).hex()
 
     def send(self, prepared: tuple[bool, bytes]) -> None:
@@ -229,7 +220,7 @@ class RpcFloor(FloorDriver):
             return
         if not self.sync:  # an older node: poll for the receipt, as tightly as possible
             tx_hash = json.loads(reply)["result"]
-            poll = _body("eth_getTransactionReceipt", [tx_hash])
+            poll = rpc_body("eth_getTransactionReceipt", [tx_hash])
             while b'"result":null' in (reply := self.post(poll)).replace(b" ", b""):
                 pass
         if b'"status":"0x0"' in reply.replace(b" ", b""):
@@ -242,7 +233,13 @@ class RpcFloor(FloorDriver):
             conn.close()
 
 
-def _body(method: str, params: list) -> bytes:
+def wire_fee_fields(chain: Chain) -> dict[str, str]:
+    """The EIP-1559 fee caps as JSON-RPC hex fields; none where the node prices gas itself."""
+    fees = chain.fee_fields()
+    return {} if "gasPrice" in fees else {name: hex(value) for name, value in fees.items()}
+
+
+def rpc_body(method: str, params: list) -> bytes:
     return json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params},
                       separators=(",", ":")).encode()
 
@@ -260,7 +257,7 @@ class Web3Driver:
             w3 = Web3(chain.w3.provider)  # the same in-process chain, default middleware
         else:
             w3 = Web3(Web3.HTTPProvider(chain.rpc_url))
-            locked = [a for a in signers if a.address.lower() not in chain.transport.unlocked]
+            locked = [a for a in signers if not chain.holds_key(a)]
             if locked:  # web3's documented way to send from keys it holds
                 from web3.middleware import SignAndSendRawMiddlewareBuilder
 

@@ -33,7 +33,7 @@ from .drivers import (CONSUME, FUNCTIONS, GENERATE, QUERY, TRANSFER, FloorDriver
 from .options import BenchOptions
 from .results import CONCURRENT, BenchResult, Row, write_csv
 from .stats import summarize
-from .testbed import MEASURING_ACCOUNTS, Testbed, open_testbed, reset_after_revert
+from .testbed import MEASURING_ACCOUNTS, Testbed, open_testbed
 
 MEASURE_ORDER = (GENERATE, TRANSFER, CONSUME, QUERY)  # transfers first: buyers then have power to consume
 MINE_CHUNK = 500  # blocks per anvil_mine call (anvil 1.7.1 takes ~15 ms a block at 8,000+ blocks)
@@ -182,7 +182,7 @@ def _measure_at_blocks(bed: Testbed, cell: Cell, options: BenchOptions, floor: F
     finally:
         if saved is not None:
             chain.revert(saved)
-            reset_after_revert(chain)
+            chain.forget_nonces()
 
 
 def _measure_cell(bed: Testbed, cell: Cell, options: BenchOptions, floor: FloorDriver,
@@ -270,7 +270,7 @@ def _measure_load(bed: Testbed, cell: Cell, options: BenchOptions, floor: FloorD
                     prepared = [floor.prepare(script) for script in scripts]  # outside the clock
                     times, wall = run(floor.send, prepared)
                     bare, floor_wall = bare + times, floor_wall + wall
-    reset_after_revert(bed.chain)  # the floor may have used the users' nonces
+    bed.chain.forget_nonces()  # the floor may have used the users' nonces
     load, floor_load = summarize(ours), summarize(bare)
     return Row(chain=bed.chain.target, grid=cell.grid, variable=cell.grid, value=cell.value,
                users=cell.users, blocks=cell.blocks, height=height, function=CONCURRENT, n=total,

@@ -13,11 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..accounts import Accounts, NamedAccount, TEST_MNEMONIC, mnemonic_from_env
-from ..chain import Chain
-from ..client import PowerGridClient
+from eth_abi import encode
+
+from ..accounts import NamedAccount
+from ..chain import Chain, connect
 from ..errors import GridError
+from ..powergrid import PowerGridClient
 from ..txlog import TxLog
+from .drivers import wire_fee_fields
 
 FIRST_USER = 5
 MEASURING_ACCOUNTS = (1, 2, 3, 4)
@@ -78,8 +81,7 @@ def _register(admin: PowerGridClient, accounts: list[NamedAccount], tick: Callab
     batches = [accounts[i:i + REGISTER_BLOCK] for i in range(0, len(accounts), REGISTER_BLOCK)]
     # eth-tester applies each pending transaction on its own (one sender cannot
     # queue several), so on tester each registration is a block of its own.
-    unlocked = getattr(chain.transport, "unlocked", set())
-    if admin.account.address.lower() in unlocked and _set_automine(chain, False):
+    if chain.target != "tester" and chain.holds_key(admin.account) and _set_automine(chain, False):
         try:
             for batch in batches:
                 _register_block_rpc(admin, batch)
@@ -97,25 +99,20 @@ def _name(account: NamedAccount) -> str:
 
 
 def _empower_calldata(admin: PowerGridClient, account: NamedAccount) -> bytes:
-    from eth_abi import encode
-
     spec = admin.functions["empower"]
     return spec.selector + encode([t for t, _ in spec.inputs],
                                   [account.address, _name(account), "Sundsvall", True, True])
 
 
 def _register_block_rpc(admin: PowerGridClient, batch: list[NamedAccount]) -> None:
-    from ..chain.transport import LOCAL_MAX_FEE, LOCAL_PRIORITY_FEE
-
-    rpc = admin.chain.transport.rpc
-    fees = ({"maxFeePerGas": hex(LOCAL_MAX_FEE), "maxPriorityFeePerGas": hex(LOCAL_PRIORITY_FEE)}
-            if admin.chain.transport.local_fees else {})
-    hashes = [rpc("eth_sendTransaction", [{
+    chain = admin.chain
+    fees = wire_fee_fields(chain)
+    hashes = [chain.rpc("eth_sendTransaction", {
         "from": admin.account.address, "to": admin.address, "gas": hex(REGISTER_GAS),
-        "data": "0x" + _empower_calldata(admin, account).hex(), **fees}]) for account in batch]
-    rpc("evm_mine", [])
+        "data": "0x" + _empower_calldata(admin, account).hex(), **fees}) for account in batch]
+    chain.mine(1)
     for tx_hash in hashes:
-        receipt = rpc("eth_getTransactionReceipt", [tx_hash])
+        receipt = chain.rpc("eth_getTransactionReceipt", tx_hash)
         if not receipt or int(receipt["status"], 16) != 1:
             raise GridError("a registration was not mined or reverted while setting up the bench: "
                             "is another client using this node?", kind="node")
@@ -123,18 +120,20 @@ def _register_block_rpc(admin: PowerGridClient, batch: list[NamedAccount]) -> No
 
 def _set_automine(chain: Chain, on: bool) -> bool:
     """Switch the node's automine; False when it has no such switch."""
-    from ..chain.transport import RpcError
-
     try:
-        chain.transport.rpc("evm_setAutomine", [on])
+        chain.set_automine(on)
         return True
-    except RpcError:
+    except GridError as exc:
+        if exc.kind != "unsupported":
+            raise
         return False
 
 
 def open_testbed(target: str, max_users: int, tick: Callable[[int], None] = lambda n: None) -> Testbed:
     """Connect to `target` with accounts for `max_users` virtual users, deploy, register the measurers."""
-    chain = open_chain(target, FIRST_USER + max_users)
+    if target not in ("tester", "anvil") and not target.startswith(("http://", "https://")):
+        raise GridError(f"the bench runs on tester, anvil or an http(s):// URL, not {target!r}", kind="input")
+    chain = connect(target, accounts=FIRST_USER + max_users)
     try:
         _fund_if_needed(chain)
         admin = PowerGridClient.deploy(chain, preflight=False)
@@ -145,42 +144,11 @@ def open_testbed(target: str, max_users: int, tick: Callable[[int], None] = lamb
     return Testbed(chain, admin)
 
 
-def open_chain(target: str, accounts: int) -> Chain:
-    """Like `connect(target)`, but for up to tens of thousands of accounts."""
-    from ..chain import base
-
-    if target == "tester":
-        return base._connect_tester(accounts, TEST_MNEMONIC)
-    if target == "anvil":
-        return _anvil_chain(accounts)
-    if target.startswith(("http://", "https://")):
-        return base._connect_url(target, accounts, mnemonic_from_env())
-    raise GridError(f"the bench runs on tester, anvil or an http(s):// URL, not {target!r}", kind="input")
-
-
-def _anvil_chain(count: int) -> Chain:
-    """The toolkit's anvil (which keeps only recent states: see AnvilProcess) with `count` accounts."""
-    from ..chain import base
-    from ..chain.anvil import AnvilProcess
-
-    node = AnvilProcess.start(accounts=count, mnemonic=TEST_MNEMONIC)
-    return base._rpc_chain("anvil", node.url, Accounts.derive(count, TEST_MNEMONIC), local_fees=True,
-                           process=node)
-
-
 def _fund_if_needed(chain: Chain) -> None:
     """Give ether to accounts a URL node did not fund (anvil and tester fund them all)."""
     if chain.target in ("tester", "anvil"):
         return
-    rpc = chain.transport.rpc
     admin = chain.accounts[0]
     for account in chain.accounts[1:]:
-        if int(rpc("eth_getBalance", [account.address, "latest"]), 16) < FUNDING_WEI // 10:
+        if chain.balance(account) < FUNDING_WEI // 10:
             chain.send_transaction(admin, account.address, b"", 21_000, value=FUNDING_WEI)
-
-
-def reset_after_revert(chain: Chain) -> None:
-    """After a revert, locally cached nonces are stale: let the transport fetch them again."""
-    nonces = getattr(chain.transport, "_nonces", None)
-    if isinstance(nonces, dict):
-        nonces.clear()

@@ -7,12 +7,19 @@
 
 `chain.w3` is a web3 instance, `chain.accounts` the named accounts (admin,
 generator1, generator2, consumer1, consumer2, user5, ...) derived from the
-documented test mnemonic, and `mine(n)`, `snapshot()`, `revert()`, `close()`
-work the same everywhere (where the node supports them).
+documented test mnemonic. `mine(n)`, `travel(seconds)`, `snapshot()`,
+`revert()`, `rpc(method, ...)` and `close()` work the same everywhere (where
+the node supports them). The transport behind a chain is private to this
+package: `Transport` is its protocol.
 """
 from __future__ import annotations
 
-from .base import Chain, connect, TARGETS
-from .transport import Receipt, TxReverted
+from .anvil import AnvilProcess, anvil_binary
+from .base import MAX_ACCOUNTS, TARGETS, Chain, connect
+from .constants import THESIS_CHAIN_ID, THESIS_GENESIS_TIMESTAMP
+from .transport import (LOCAL_MAX_FEE, LOCAL_PRIORITY_FEE, LogRecord, Receipt, RpcFailed, Transport, TxReverted,
+                        node_down)
 
-__all__ = ["Chain", "connect", "TARGETS", "Receipt", "TxReverted"]
+__all__ = ["LOCAL_MAX_FEE", "AnvilProcess", "anvil_binary", "LOCAL_PRIORITY_FEE", "MAX_ACCOUNTS", "TARGETS", "THESIS_CHAIN_ID",
+           "THESIS_GENESIS_TIMESTAMP", "Chain", "LogRecord", "Receipt", "RpcFailed", "Transport", "TxReverted",
+           "connect", "node_down"]

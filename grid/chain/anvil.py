@@ -21,11 +21,10 @@ from pathlib import Path
 from ..accounts import TEST_MNEMONIC
 from ..errors import GridError
 from . import process as node_process
+from .constants import THESIS_CHAIN_ID, THESIS_GENESIS_TIMESTAMP
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ANVIL_VERSION = "1.7.1"
-THESIS_CHAIN_ID = 666            # genesis.json, thesis section 5.3
-THESIS_GENESIS_TIMESTAMP = 0x5DDF8F3E  # genesis.json "timestamp" (2019-11-28)
 READY_TIMEOUT_S = 30.0
 KEPT_STATES = 16
 _LISTENING = re.compile(r"Listening on (\S+):(\d+)")

@@ -1,35 +1,56 @@
-"""The `Chain` object and `connect(target)`."""
+"""The `Chain` facade and `connect(target)`.
+
+A `Chain` holds its transport privately: everything a caller needs (sending,
+calls, storage, raw RPC, mining, time travel, fees, nonces, snapshots) is a
+public method here, and works the same on every target where the node
+supports it.
+"""
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import weakref
+from collections.abc import Iterator
 from typing import Any
 
-from web3 import Web3
+from web3 import HTTPProvider, Web3
+from web3.middleware import AttributeDictMiddleware
 
-from ..accounts import Accounts, NamedAccount, mnemonic_from_env, TEST_MNEMONIC
+from ..accounts import TEST_MNEMONIC, Accounts, NamedAccount, mnemonic_from_env
 from ..errors import GridError
-from .anvil import AnvilProcess, THESIS_CHAIN_ID, THESIS_GENESIS_TIMESTAMP
-from .transport import Receipt, RpcTransport, TesterTransport, RpcError
+from .anvil import AnvilProcess
+from .geth import GethProcess
+from .constants import THESIS_CHAIN_ID
+from .rpc import RpcTransport
+from .tester import TesterTransport, tester_web3
+from .transport import Receipt, RpcFailed, Transport
 
 TARGETS = ("tester", "anvil", "geth", "http(s)://...")
 DEFAULT_ACCOUNTS = 10
-MAX_ACCOUNTS = 1000  # HD derivation in pure Python costs ~40 ms an account
+# Child keys are derived from one parent in ~2 ms each (grid.accounts), so the
+# bench's 10,000 virtual users fit; more would mostly cost node memory.
+MAX_ACCOUNTS = 20_000
 GETH_FUNDING_WEI = 1000 * 10**18
 
-_open_chains: "weakref.WeakSet[Chain]" = weakref.WeakSet()
+_open_chains: weakref.WeakSet[Chain] = weakref.WeakSet()
+
+
+def _whole(value: Any, what: str, minimum: int = 0) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise GridError(f"{what} must be a whole number >= {minimum}, not {value!r}", kind="input")
+    return value
 
 
 class Chain:
     """A connected chain: web3, named funded accounts, and chain control."""
 
-    def __init__(self, target: str, w3: Web3, accounts: Accounts, transport: Any,
+    def __init__(self, target: str, w3: Web3, accounts: Accounts, transport: Transport,
                  chain_id: int, rpc_url: str | None = None, process: Any = None) -> None:
         self.target = target
         self.w3 = w3
         self.accounts = accounts
-        self.transport = transport
+        self._transport = transport
         self.chain_id = chain_id
         self.rpc_url = rpc_url
         self.process = process  # the node we spawned (anvil/geth), if any
@@ -37,7 +58,7 @@ class Chain:
         _open_chains.add(self)
 
     # -- context manager
-    def __enter__(self) -> "Chain":
+    def __enter__(self) -> Chain:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -47,35 +68,152 @@ class Chain:
         where = f" at {self.rpc_url}" if self.rpc_url else ""
         return f"<Chain {self.target}{where} chainId={self.chain_id} accounts={len(self.accounts)}>"
 
-    # -- chain control
     @property
-    def live(self):
+    def _live(self) -> Transport:
         """The transport, or a readable GridError once the chain is closed."""
         if self.closed:
             raise GridError(f"this {self.target} chain is closed: connect again with connect({self.target!r})",
                             kind="node")
-        return self.transport
+        return self._transport
 
+    # -- reading the chain
     @property
     def block_number(self) -> int:
         """The number of the latest block."""
-        return self.live.block_number()
+        return self._live.block_number()
 
+    def timestamp(self, block: int | str = "latest") -> int:
+        """A block's timestamp in seconds since 1970 (default: the latest block's)."""
+        return self._live.block_timestamp(block)
+
+    def storage_at(self, address: str, slot: int) -> bytes:
+        """The raw 32-byte word in storage `slot` of the contract at `address`."""
+        return self._live.storage_at(address, slot)
+
+    def code_at(self, address: str) -> bytes:
+        """The runtime bytecode at `address` (empty when no contract lives there)."""
+        return self._live.code_at(address)
+
+    def balance(self, who: str | NamedAccount) -> int:
+        """The balance of an account (name or address) in wei."""
+        return self._live.balance(self._address(who))
+
+    def rpc(self, method: str, *params: Any) -> Any:
+        """Send one raw JSON-RPC request, e.g. `chain.rpc("net_version")`; RpcFailed when refused."""
+        return self._live.rpc(method, list(params))
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[Chain]:
+        """Hold the chain while several reads must see one state (in process: no block in between)."""
+        with self._live.exclusive():
+            yield self
+
+    # -- accounts, nonces, fees
+    def account(self, who: str | NamedAccount) -> NamedAccount:
+        """Resolve a name or address to one of this chain's accounts."""
+        return self.accounts.resolve(who)
+
+    def _address(self, who: str | NamedAccount) -> str:
+        if isinstance(who, NamedAccount):
+            return who.address
+        return self.account(who).address if who in self.accounts else who
+
+    def holds_key(self, who: str | NamedAccount) -> bool:
+        """True when the node signs for this account itself; else the toolkit signs locally."""
+        return self._live.holds_key(self._address(who))
+
+    def next_nonce(self, who: str | NamedAccount) -> int:
+        """The nonce the account's next transaction will carry (pending transactions counted)."""
+        return self._live.next_nonce(self._address(who))
+
+    def forget_nonces(self) -> None:
+        """Drop cached nonces: call it after another program sent from our accounts."""
+        self._live.forget_nonces()
+
+    def fee_fields(self) -> dict[str, int]:
+        """The fee fields this chain's transactions carry: EIP-1559 caps on local chains, else a gas price."""
+        return self._live.fee_fields()
+
+    # -- transactions (used by the contract client)
+    def send_transaction(self, sender: NamedAccount, to: str | None, data: bytes, gas: int,
+                         value: int = 0, access_list: list[dict] | None = None) -> Receipt:
+        """Send a transaction from `sender`, wait until mined, return its receipt.
+
+        `access_list` (EIP-2930) pre-declares the addresses and storage slots
+        the transaction touches, so their first access is charged as warm.
+        """
+        tx = {"from": sender.address, "data": data, "gas": gas, "value": value, "chainId": self.chain_id}
+        if to is not None:
+            tx["to"] = to
+        if access_list is not None:
+            tx["accessList"] = access_list
+        return self._live.send(tx, sender)
+
+    def call(self, sender: NamedAccount, to: str, data: bytes, block: int | str = "latest",
+             value: int = 0) -> bytes:
+        """Run a read-only call as `sender`; return the raw returned bytes (TxReverted if it reverts)."""
+        tx = {"from": sender.address, "to": to, "data": data}
+        if value:
+            tx["value"] = value
+        return self._live.call(tx, block)
+
+    def estimate_gas(self, sender: NamedAccount, to: str | None, data: bytes, value: int = 0) -> int:
+        """The node's gas estimate (eth_estimateGas); a would-be revert raises TxReverted."""
+        tx: dict[str, Any] = {"from": sender.address, "data": data}
+        if to is not None:
+            tx["to"] = to
+        if value:
+            tx["value"] = value
+        return self._live.estimate_gas(tx)
+
+    # -- chain control
     def mine(self, count: int = 1) -> int:
         """Mine `count` empty blocks; return the new block number."""
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
             raise GridError(f"mine() takes a whole number of blocks >= 0, not {count!r}", kind="input")
         if count:
-            self.live.mine(count)
+            self._live.mine(count)
         return self.block_number
+
+    def set_automine(self, on: bool) -> None:
+        """On: every transaction is mined at once (the default). Off: transactions wait for `mine()`."""
+        self._live.set_automine(bool(on))
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[Chain]:
+        """Inside the block, automine is off; on leaving, one block mines what was sent."""
+        self.set_automine(False)
+        try:
+            yield self
+        finally:
+            self.mine(1)
+            self.set_automine(True)
+
+    def set_interval_mining(self, seconds: float) -> None:
+        """Mine a block every `seconds` seconds, like a real network (0 stops it; anvil only)."""
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+            raise GridError(f"the block interval must be a number of seconds >= 0, not {seconds!r}",
+                            kind="input")
+        self._live.set_interval_mining(seconds)
+
+    def set_next_block_timestamp(self, timestamp: int) -> None:
+        """Give the next mined block this timestamp (seconds since 1970, after the latest block's)."""
+        self._live.set_next_block_timestamp(_whole(timestamp, "a block timestamp", 1))
+
+    def travel(self, seconds: int) -> int:
+        """Move the chain's clock `seconds` forward and mine a block there; return its timestamp."""
+        target = self.timestamp("latest") + _whole(seconds, "the time to travel (seconds)", 1)
+        self._live.set_next_block_timestamp(target)
+        self._live.mine(1)
+        return self.timestamp("latest")
 
     def snapshot(self) -> Any:
         """Remember the chain's state; pass the result to `revert()` to go back."""
-        return self.live.snapshot()
+        return self._live.snapshot()
 
     def revert(self, snapshot_id: Any) -> None:
         """Return the chain to a state remembered by `snapshot()`."""
-        self.live.revert(snapshot_id)
+        self._live.revert(snapshot_id)
 
     def close(self) -> None:
         """Stop the node if this object started it; afterwards every use is a GridError."""
@@ -85,35 +223,14 @@ class Chain:
         if self.process is not None:
             self.process.stop()
 
-    # -- transactions (used by the contract client)
-    def account(self, who: "str | NamedAccount") -> NamedAccount:
-        """Resolve a name or address to one of this chain's accounts."""
-        return self.accounts.resolve(who)
+    # -- for measurements (notebook 11 and the bench)
+    def record_requests(self) -> contextlib.AbstractContextManager[list[tuple[str, float]]]:
+        """Record (method, seconds) of every JSON-RPC request the toolkit sends inside the block."""
+        return self._live.recording()
 
-    def send_transaction(self, sender: NamedAccount, to: str | None, data: bytes, gas: int,
-                         value: int = 0) -> Receipt:
-        """Send a transaction from `sender`, wait until mined, return its receipt."""
-        tx = {"from": sender.address, "data": data, "gas": gas, "value": value,
-              "chainId": self.chain_id}
-        if to is not None:
-            tx["to"] = to
-        return self.live.send(tx, sender)
-
-    def call(self, sender: NamedAccount, to: str, data: bytes, block: int | str = "latest") -> bytes:
-        """Run a read-only call as `sender`; return the raw returned bytes."""
-        return self.live.call({"from": sender.address, "to": to, "data": data}, block)
-
-    def estimate_gas(self, sender: NamedAccount, to: str, data: bytes) -> int:
-        """The node's gas estimate (eth_estimateGas); a would-be revert raises TxReverted."""
-        return self.live.estimate_gas({"from": sender.address, "to": to, "data": data})
-
-    def storage_at(self, address: str, slot: int) -> bytes:
-        """The raw 32-byte word in storage `slot` of the contract at `address`."""
-        return self.live.storage_at(address, slot)
-
-    def code_at(self, address: str) -> bytes:
-        """The runtime bytecode at `address` (empty when no contract lives there)."""
-        return self.live.code_at(address)
+    def in_process(self) -> contextlib.AbstractContextManager[Any]:
+        """The tester chain's own EthereumTester, held exclusively inside the block (the bench's floor)."""
+        return self._live.in_process()
 
     def describe(self) -> str:
         """A few lines a student can read: target, endpoint, chain id, accounts."""
@@ -128,9 +245,9 @@ def connect(target: str = "tester", *, accounts: int = DEFAULT_ACCOUNTS,
             state_file: str | os.PathLike | None = None, mnemonic: str | None = None) -> Chain:
     """Connect to `target`: "tester", "anvil", "geth" or an http(s):// URL.
 
-    `accounts` named accounts are derived from the test mnemonic (or
-    $GRIDCHAIN_MNEMONIC for URL targets). `state_file` (anvil only) keeps the
-    private chain across restarts.
+    `accounts` named accounts (at most MAX_ACCOUNTS) are derived from the test
+    mnemonic (or $GRIDCHAIN_MNEMONIC for URL targets). `state_file` (anvil
+    only) keeps the private chain across restarts.
     """
     if not isinstance(target, str) or not target.strip():
         raise GridError(f"unknown chain target {target!r}: use one of {', '.join(TARGETS)}", kind="input")
@@ -152,50 +269,12 @@ def connect(target: str = "tester", *, accounts: int = DEFAULT_ACCOUNTS,
 
 
 def _connect_tester(count: int, mnemonic: str) -> Chain:
-    """eth-tester with `count` funded, unlocked accounts, built in O(count).
-
-    eth-tester's own `add_account` scans every account it holds, and its
-    backend rebuilds an address -> key table (one keccak per account) for
-    every transaction; the bench's 10,000 users would dominate the timings.
-    The table is built once instead, so a transaction costs the same at 10 and
-    at 10,000 accounts, as it does on a real node.
-    """
-    from eth_keys import KeyAPI
-    from eth_tester import EthereumTester, PyEVMBackend
-    from web3 import EthereumTesterProvider
-    from web3.providers.eth_tester.defaults import API_ENDPOINTS, static_return
-
-    class IndexedKeysBackend(PyEVMBackend):
-        """PyEVMBackend whose address -> key table is built once, not per transaction."""
-
-        @property
-        def _key_lookup(self):
-            if getattr(self, "_lookup_keys", None) is not self.account_keys:
-                self._lookup = {k.public_key.to_canonical_address(): k for k in self.account_keys}
-                self._lookup_keys = self.account_keys
-            return self._lookup
-
     named = Accounts.derive(count, mnemonic)
-    balance = 10_000 * 10**18
-    genesis_state = {bytes.fromhex(a.address[2:]): {"balance": balance, "nonce": 0, "code": b"",
-                                                     "storage": {}} for a in named}
-    # The thesis's genesis timestamp, not "now", so genesis is reproducible.
-    params = PyEVMBackend.generate_genesis_params(overrides={"timestamp": THESIS_GENESIS_TIMESTAMP})
-    backend = IndexedKeysBackend(genesis_parameters=params, genesis_state=genesis_state)
-    backend.chain.chain_id = THESIS_CHAIN_ID  # the same chainId as the anvil private chain
-    # Only our named accounts, not eth-tester's own default keys.
-    backend.account_keys = tuple(KeyAPI().PrivateKey(a.private_key) for a in named)
-    tester = EthereumTester(backend)
-    endpoints = {namespace: dict(methods) for namespace, methods in API_ENDPOINTS.items()}
-    endpoints["eth"]["chainId"] = static_return(THESIS_CHAIN_ID)
-    w3 = Web3(EthereumTesterProvider(tester, api_endpoints=endpoints))
+    w3, tester = tester_web3(named)
     return Chain("tester", w3, named, TesterTransport(w3, tester), THESIS_CHAIN_ID)
 
 
 def _http_web3(url: str) -> Web3:
-    from web3 import HTTPProvider
-    from web3.middleware import AttributeDictMiddleware
-
     # Only attrdict: web3's validation and gas middlewares each add round trips
     # per request; the toolkit supplies chainId, gas and fees itself. No request
     # cache: it keeps blocks it judges old by their timestamp, and our chains
@@ -207,15 +286,14 @@ def _http_web3(url: str) -> Web3:
 
 def _rpc_chain(target: str, url: str, named: Accounts, *, local_fees: bool,
                process: Any = None) -> Chain:
-    w3 = _http_web3(url)
-    probe = RpcTransport(w3, url, unlocked=set(), local_fees=local_fees)
+    probe = RpcTransport(url, unlocked=set(), local_fees=local_fees)
     try:
         chain_id = int(probe.rpc("eth_chainId", []), 16)
         node_accounts = set(probe.rpc("eth_accounts", []) or [])
-    except RpcError as exc:
+    except RpcFailed as exc:
         if process is not None:
             process.stop()
-        raise GridError(f"{url} answered, but not as an Ethereum node ({exc.message}): check the URL",
+        raise GridError(f"{url} answered, but not as an Ethereum node ({exc.rpc_message}): check the URL",
                         kind="node") from None
     except GridError:
         if process is not None:
@@ -223,8 +301,8 @@ def _rpc_chain(target: str, url: str, named: Accounts, *, local_fees: bool,
         raise
     ours = {a.address.lower() for a in named}
     unlocked = {a for a in node_accounts if a.lower() in ours}
-    transport = RpcTransport(w3, url, unlocked=unlocked, local_fees=local_fees)
-    return Chain(target, w3, named, transport, chain_id, rpc_url=url, process=process)
+    transport = RpcTransport(url, unlocked=unlocked, local_fees=local_fees)
+    return Chain(target, _http_web3(url), named, transport, chain_id, rpc_url=url, process=process)
 
 
 def _connect_anvil(count: int, mnemonic: str, state_file: Any) -> Chain:
@@ -233,14 +311,12 @@ def _connect_anvil(count: int, mnemonic: str, state_file: Any) -> Chain:
 
 
 def _connect_geth(count: int, mnemonic: str) -> Chain:
-    from .geth import GethProcess
-
     node = GethProcess.start()
     chain = _rpc_chain("geth", node.url, Accounts.derive(count, mnemonic), local_fees=False, process=node)
     try:
-        dev = chain.transport.rpc("eth_accounts", [])[0]
+        dev = chain.rpc("eth_accounts")[0]
         for account in chain.accounts:  # fund the named accounts from geth's dev account
-            chain.transport.submit("eth_sendTransactionSync", "eth_sendTransaction",
+            chain._transport.submit("eth_sendTransactionSync", "eth_sendTransaction",
                                     {"from": dev, "to": account.address, "value": hex(GETH_FUNDING_WEI)})
     except Exception:
         chain.close()
@@ -256,7 +332,5 @@ def _connect_url(url: str, count: int, mnemonic: str) -> Chain:
 def _close_all() -> None:
     # Belt and braces with PR_SET_PDEATHSIG: stop nodes we started on exit.
     for chain in list(_open_chains):
-        try:
+        with contextlib.suppress(Exception):
             chain.close()
-        except Exception:
-            pass

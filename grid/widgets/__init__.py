@@ -3,7 +3,7 @@
     from grid.widgets import ContractConsole, UserDashboard, ManagerDashboard, BlockExplorer
 
 Widgets hold no business logic: every action calls the contract client
-(`grid.client.PowerGridClient`), which is usable and tested without any UI.
+(`grid.powergrid.PowerGridClient`), which is usable and tested without any UI.
 Each widget keeps its controls as public attributes, shows itself through
 `.widget`, and has a `summary()` text view. Imports are lazy so that
 `import grid` never pulls in ipywidgets.

@@ -70,10 +70,10 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from ..accounts import NamedAccount
-from ..client import PowerGridClient
+from ..powergrid import PowerGridClient
 from ..errors import GridError
 from ..registry import UserDirectory, UserRow, rights_text
-from ..storage import UserRecord
+from ..powergrid import UserRecord
 from ..txlog import TxLog, TxLogEntry
 from ..validation import INT256_MAX, check_string, check_uint256
 from .common import DEFAULT_REFRESH_S, BlockWatcher, MessageLine, sentence

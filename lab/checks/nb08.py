@@ -19,7 +19,7 @@ from eth_abi import decode, encode
 from eth_utils import function_abi_to_4byte_selector, function_signature_to_4byte_selector
 
 from grid.chain import TxReverted
-from grid.client import PowerGridClient
+from grid.powergrid import PowerGridClient
 from grid.errors import GridError
 
 from ..exercises import exercise, expect

@@ -71,7 +71,7 @@ ACTION_SETS = (THESIS_ACTIONS, QUIRK_ACTIONS, _random_actions(10), _random_actio
 def _replayed(actions: tuple) -> dict:
     """Replay `actions` on a fresh chain; read each registered user's balances from storage."""
     from grid.chain import connect
-    from grid.client import PowerGridClient
+    from grid.powergrid import PowerGridClient
     from grid.errors import GridError
 
     with connect("tester") as chain:
@@ -94,8 +94,8 @@ def _replayed(actions: tuple) -> dict:
         result = {}
         for who in registered:
             record = client.user_record(who)
-            result[who] = (record.generation_power, record.total_generation_power, record.use_power,
-                           record.total_use_power)
+            result[who] = (record.generation_balance, record.total_generation, record.remaining,
+                           record.total_use)
         return result
 
 
@@ -120,7 +120,7 @@ def check_replay_balances(replay_balances):
 def _raw_chain() -> tuple:
     """Blocks with registrations, a reverted one, a re-registration and another contract."""
     from grid.chain import connect
-    from grid.client import PowerGridClient
+    from grid.powergrid import PowerGridClient
     from grid.errors import GridError
     from grid.registry import UserDirectory
 
@@ -161,7 +161,7 @@ def check_registered_users(registered_users):
 
 
 def _records():
-    from grid.storage import UserRecord
+    from grid.powergrid import UserRecord
 
     rows = [UserRecord("0x" + "00" * 20, "", "", 0, 0, 0, 0, False, False, "")]   # never registered
     for can_generate in (False, True):
@@ -179,7 +179,7 @@ def _expected_actions(record) -> set:
     allowed = set()
     if record.can_generate:
         allowed.update({"generate", "sell"})
-    if record.can_consume and record.use_power >= 1:
+    if record.can_consume and record.remaining >= 1:
         allowed.add("consume")
     return allowed
 
@@ -191,7 +191,7 @@ def check_allowed_actions(allowed_actions):
         want = _expected_actions(record)
         expect(set(got or ()) == want,
                f"for rights (generate={record.can_generate}, consume={record.can_consume}) and "
-               f"{record.use_power} purchased unit(s) left, the contract lets the user do "
+               f"{record.remaining} purchased unit(s) left, the contract lets the user do "
                f"{sorted(want) or 'nothing'}, you said {sorted(got or ())}")
     return ("the rights are in storage, readable by anyone, even though the seed has no getter for them: "
             "that is how the user platform knows which buttons to grey out")
@@ -273,7 +273,7 @@ def _instruction(chain, contract: str, account: str) -> str:
 @lru_cache(maxsize=None)
 def _dispatch_history() -> tuple:
     """Dispatches and registrations on two contracts; the chain's raw transactions and each target's answer."""
-    from grid.client import PowerGridClient
+    from grid.powergrid import PowerGridClient
     from grid.errors import GridError
 
     from .fresh import fresh_contract

@@ -62,7 +62,7 @@ def allowed_actions(record):
     allowed = set()
     if record.can_generate:
         allowed |= {"generate", "sell"}
-    if record.can_consume and record.use_power > 0:
+    if record.can_consume and record.remaining > 0:
         allowed.add("consume")
     return allowed
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 import ipywidgets as widgets
 from IPython.display import display
 
+from grid.chain import THESIS_GENESIS_TIMESTAMP
 from primitives.block import Block, BlockHeader
 from primitives.chain import build_block
 from primitives.pow import expected_attempts, mine
@@ -31,7 +32,6 @@ from primitives.pow import expected_attempts, mine
 # mining passes proof of work only once in 4,096 tries. (With regtest's
 # 0x207fffff every other header would pass, which hides the lesson.)
 EDITOR_BITS = 0x1F0FFFFF
-START_TIME = 1574932286   # the thesis's private-chain genesis timestamp (section 5.3)
 
 
 def default_transactions(n_blocks: int) -> list[list[str]]:
@@ -88,7 +88,7 @@ def block_statuses(blocks: list[Block]) -> list[BlockStatus]:
 
 
 def build_chain(transactions: list[list[str]], bits: int = EDITOR_BITS,
-                start_time: int = START_TIME) -> list[Block]:
+                start_time: int = THESIS_GENESIS_TIMESTAMP) -> list[Block]:
     """Mine a chain whose block i holds transactions[i] (UTF-8 text), ten minutes apart."""
     blocks = [build_block(bytes(32), [t.encode() for t in transactions[0]],
                           bits=bits, timestamp=start_time)]

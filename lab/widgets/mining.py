@@ -13,33 +13,9 @@ import ipywidgets as widgets
 from IPython.display import display
 from tqdm.auto import tqdm
 
-from primitives.block import BlockHeader, target_to_bits
-from primitives.hashing import double_sha256
-from primitives.merkle import merkle_root
-from primitives.pow import MiningResult, expected_attempts, mine
-
-PRACTICE_TIME = 1574932286   # the thesis's private-chain genesis timestamp (section 5.3)
-PARENT_HASH = bytes.fromhex("000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f")[::-1]
-# ^ Bitcoin's genesis hash (chainparams.cpp), internal order: our practice blocks build on it.
-
-
-def target_for_k_bits(k_bits: int) -> int:
-    """The target 2**(256 - k): a hash wins with probability about 2**-k.
-
-    Powers of two are exact in Bitcoin's compact format, so the header's
-    bits field encodes this target without rounding.
-    """
-    if not 1 <= k_bits <= 255:
-        raise ValueError(f"k must be between 1 and 255 bits, got {k_bits}")
-    return 1 << (256 - k_bits)
-
-
-def practice_header(data: str, k_bits: int, timestamp: int = PRACTICE_TIME) -> BlockHeader:
-    """A header whose one transaction is `data`, with target 2**(256 - k), nonce 0."""
-    txid = double_sha256(data.encode())
-    bits = target_to_bits(target_for_k_bits(k_bits))
-    return BlockHeader(1, PARENT_HASH, merkle_root([txid]), timestamp, bits, 0)
-
+from grid.chain import THESIS_GENESIS_TIMESTAMP
+from primitives.block import target_to_bits
+from primitives.pow import MiningResult, expected_attempts, mine, practice_header, target_for_k_bits
 
 def hex256(n: int) -> str:
     """A 256-bit number as 64 hex digits, so hashes and targets line up."""
@@ -91,7 +67,7 @@ class MiningWidget:
             self._say("max attempts must be a whole number of at least 1.")
             return None
         self._say("")
-        header = practice_header(self.text.value, self.k_bits)
+        header = practice_header(self.text.value, self.k_bits, THESIS_GENESIS_TIMESTAMP)
         self.output.clear_output()
         with self.output:
             # The bar's total is the *expected* work: luck finishes before or after it.

@@ -1,7 +1,17 @@
-"""Decode what a reverted transaction or call returned (Solidity ABI spec)."""
+"""Decode what a reverted transaction or call returned (Solidity ABI spec).
+
+A revert carries `Error(string)` (a `require` with a message), `Panic(uint256)`
+(an `assert`, an overflow, a division by zero, an array index out of bounds),
+a custom error declared in the contract (`error InsufficientEscrow(uint256
+need, uint256 got)`, ABI-encoded like a call), or nothing at all.
+"""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from eth_abi import decode
+
+from .abi import ErrorSpec, argument_names
 
 ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string): require(cond, "reason")
 PANIC_SELECTOR = bytes.fromhex("4e487b71")  # Panic(uint256): assert, overflow, ...
@@ -21,8 +31,11 @@ PANIC_CODES = {
 }
 
 
-def decode_revert_reason(data: bytes) -> str | None:
+def decode_revert_reason(data: bytes, errors: Mapping[bytes, ErrorSpec] | None = None) -> str | None:
     """The reason a revert carried, in words; None when it carried none.
+
+    `errors` are the contract's custom errors by selector (ContractABI.errors):
+    with them a custom error reads "InsufficientEscrow(need=5, got=3)".
 
     The seed contract's `require`s have no message, so its reverts carry no
     data at all: the client then explains them from the contract's state.
@@ -40,4 +53,18 @@ def decode_revert_reason(data: bytes) -> str | None:
         except Exception:
             return "a Panic whose code could not be decoded"
         return f"panic 0x{code:02x}: {PANIC_CODES.get(code, 'an unknown panic code')}"
-    return f"custom error 0x{data[:4].hex()}"
+    spec = (errors or {}).get(bytes(data[:4]))
+    if spec is None:
+        return f"custom error 0x{data[:4].hex()}"
+    try:
+        values = decode([t for t, _ in spec.inputs], data[4:])
+    except Exception:
+        return f"the custom error {spec.name}, whose arguments could not be decoded"
+    shown = ", ".join(f"{name}={_shown(v)}" for name, v in zip(argument_names(spec.inputs), values, strict=True))
+    return f"{spec.name}({shown})"
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    return repr(value) if isinstance(value, str) else str(value)
