@@ -7,12 +7,13 @@
 """
 from .accounts import TEST_MNEMONIC, Accounts, NamedAccount
 from .chain import Chain, connect
-from .compiler import Artifact, CompileError, compile_source, load_artifact
+from .compile_text import SolcMessage, compile_source
+from .compiler import Artifact, CompileError, load_artifact
 from .contract import ContractClient, ContractRules
 from .errors import GridError
 from .powergrid import PowerGridClient
 from .txlog import DecodedEvent, TxLog, TxLogEntry
 
 __all__ = ["TEST_MNEMONIC", "Accounts", "Artifact", "Chain", "CompileError", "ContractClient", "ContractRules",
-           "DecodedEvent", "GridError", "NamedAccount", "PowerGridClient", "TxLog", "TxLogEntry",
+           "DecodedEvent", "GridError", "NamedAccount", "PowerGridClient", "SolcMessage", "TxLog", "TxLogEntry",
            "compile_source", "connect", "load_artifact"]

@@ -92,22 +92,37 @@ class TesterTransport:
         with self.lock:
             try:
                 return bytes(self.w3.eth.call(tx, block))
-            except ContractLogicError as exc:  # web3 decoded Error(string)/Panic: keep the bytes
-                raise TxReverted("the call reverted", data=_payload(exc.data)) from None
-            except TransactionFailed as exc:
-                raise TxReverted("the call reverted", data=_failed_payload(exc)) from None
+            except (ContractLogicError, TransactionFailed):
+                raise TxReverted("the call reverted", data=self._revert_data(tx, block)) from None
 
     def estimate_gas(self, tx: dict) -> int:
         with self.lock:
             try:
                 return int(self.w3.eth.estimate_gas(tx))
-            except ContractLogicError as exc:
-                raise TxReverted("the estimate reverted", data=_payload(exc.data)) from None
-            except TransactionFailed as exc:
-                raise TxReverted("the estimate reverted", data=_failed_payload(exc)) from None
+            except (ContractLogicError, TransactionFailed):
+                raise TxReverted("the estimate reverted", data=self._revert_data(tx, "latest")) from None
             except EvmRejected as exc:
                 raise GridError(f"the chain refused to estimate this transaction ({exc}): check the "
                                 f"sender has ether for gas", kind="node") from None
+
+    def _revert_data(self, tx: dict, block: int | str) -> bytes:
+        """The exact bytes a reverting transaction returned.
+
+        web3 and eth-tester each rewrite a revert on its way up (a require's
+        text decoded, other payloads as a repr), so the bytes are read again
+        one level down: eth-tester's estimate hands over py-evm's Revert intact.
+        """
+        probe = {"from": tx["from"], "data": HexBytes(tx.get("data", b"")).to_0x_hex(),
+                 "value": int(tx.get("value", 0))}
+        if tx.get("to"):
+            probe["to"] = tx["to"]
+        try:
+            self.eth_tester.estimate_gas(probe, block)
+        except TransactionFailed as exc:
+            reason = exc.args[0] if exc.args else None
+            payload = reason.args[0] if isinstance(reason, Exception) and reason.args else reason
+            return bytes(payload) if isinstance(payload, (bytes, bytearray)) else b""
+        return b""
 
     def block_number(self) -> int:
         with self.lock:
@@ -189,18 +204,6 @@ class TesterTransport:
     def in_process(self) -> Iterator[EthereumTester]:
         with self.lock:
             yield self.eth_tester
-
-
-def _payload(data: Any) -> bytes:
-    # web3 hands the revert bytes over as hex, or as {"data": hex}.
-    if isinstance(data, dict):
-        data = data.get("data")
-    return bytes(HexBytes(data)) if isinstance(data, str) and data.startswith("0x") else b""
-
-
-def _failed_payload(exc: TransactionFailed) -> bytes:
-    arg = exc.args[0] if exc.args else b""
-    return bytes(arg) if isinstance(arg, (bytes, bytearray)) else b""
 
 
 def _receipt(r: Any) -> Receipt:

@@ -102,14 +102,15 @@ class EventSpec:
         indexed = [(t, n) for t, n, i in self.inputs if i]
         plain = [(t, n) for t, n, i in self.inputs if not i]
         values = dict(zip((n for _, n in plain), decode([t for t, _ in plain], data), strict=True))
+        hashed = set()   # an indexed string, bytes, array or struct is stored as its keccak256
         for (kind, name), topic in zip(indexed, topics[0 if self.anonymous else 1:], strict=False):
-            hashed = kind in ("string", "bytes") or kind.endswith("]") or kind.startswith("(")
-            values[name] = "0x" + topic.hex() if hashed else decode([kind], topic)[0]
-        out = {}
-        for kind, name, _ in self.inputs:  # in declaration order, addresses checksummed
-            value = values.get(name)
-            out[name] = to_checksum_address(value) if kind == "address" and value is not None else value
-        return out
+            if kind in ("string", "bytes") or kind.endswith("]") or kind.startswith("("):
+                hashed.add(name)
+                values[name] = "0x" + topic.hex()
+            else:
+                values[name] = decode([kind], topic)[0]
+        return {name: values.get(name) if name in hashed or values.get(name) is None
+                else python_value(kind, values[name]) for kind, name, _ in self.inputs}
 
 
 def argument_names(inputs: Iterable[tuple[str, str]]) -> list[str]:
@@ -118,17 +119,45 @@ def argument_names(inputs: Iterable[tuple[str, str]]) -> list[str]:
 
 
 def decode_values(types: list[str], raw: bytes, what: str) -> tuple:
-    """ABI-decode `raw`; invalid UTF-8 in a string shows as U+FFFD, not an error."""
+    """ABI-decode `raw` as Python values (see `python_value`); invalid UTF-8 in a string shows as U+FFFD."""
     try:
-        return tuple(decode(types, raw))
+        values = decode(types, raw)
     except Exception:
         try:
             values = decode(["bytes" if t == "string" else t for t in types], raw)
         except Exception:
             raise GridError(f"{what} returned data that does not match its ABI: is this the contract "
                             f"you meant?", kind="revert") from None
-        return tuple(v.decode("utf-8", errors="replace") if t == "string" else v
-                     for t, v in zip(types, values, strict=True))
+        values = [v.decode("utf-8", errors="replace") if t == "string" else v
+                  for t, v in zip(types, values, strict=True)]
+    return tuple(python_value(t, v) for t, v in zip(types, values, strict=True))
+
+
+def python_value(abi_type: str, value: Any) -> Any:
+    """A decoded value as a student writes it: addresses checksummed, arrays as lists, structs as tuples."""
+    if abi_type.endswith("]"):
+        item = abi_type[:abi_type.rindex("[")]
+        return [python_value(item, v) for v in value]
+    if abi_type.startswith("("):
+        return tuple(python_value(t, v) for t, v in zip(tuple_members(abi_type), value, strict=True))
+    if abi_type == "address":
+        return to_checksum_address(value)
+    return value
+
+
+def tuple_members(abi_type: str) -> list[str]:
+    """The member types of a canonical tuple type: "(address,(uint8,bool)[])" -> ["address", "(uint8,bool)[]"]."""
+    members, depth, start = [], 0, 1
+    for i, char in enumerate(abi_type[:abi_type.rindex(")") + 1]):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        if (char == "," and depth == 1) or (char == ")" and depth == 0):
+            if i > start:
+                members.append(abi_type[start:i])
+            start = i + 1
+    return members
 
 
 def decode_calldata(functions: Iterable[FunctionSpec], data: str | bytes) -> tuple[FunctionSpec, list]:
@@ -154,8 +183,7 @@ def decode_calldata(functions: Iterable[FunctionSpec], data: str | bytes) -> tup
         raise GridError(f"the arguments after {spec.name}'s selector do not decode as "
                         f"({', '.join(t for t, _ in spec.inputs)}): the input is cut or altered",
                         kind="input") from None
-    return spec, [to_checksum_address(v) if t == "address" else v
-                  for (t, _), v in zip(spec.inputs, values, strict=True)]
+    return spec, [python_value(t, v) for (t, _), v in zip(spec.inputs, values, strict=True)]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from eth_abi import decode
 
-from .abi import ErrorSpec, argument_names
+from .abi import ErrorSpec, argument_names, python_value
 
 ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string): require(cond, "reason")
 PANIC_SELECTOR = bytes.fromhex("4e487b71")  # Panic(uint256): assert, overflow, ...
@@ -60,11 +60,13 @@ def decode_revert_reason(data: bytes, errors: Mapping[bytes, ErrorSpec] | None =
         values = decode([t for t, _ in spec.inputs], data[4:])
     except Exception:
         return f"the custom error {spec.name}, whose arguments could not be decoded"
-    shown = ", ".join(f"{name}={_shown(v)}" for name, v in zip(argument_names(spec.inputs), values, strict=True))
+    shown = ", ".join(f"{name}={_shown(kind, v)}"
+                      for name, (kind, _), v in zip(argument_names(spec.inputs), spec.inputs, values, strict=True))
     return f"{spec.name}({shown})"
 
 
-def _shown(value: object) -> str:
+def _shown(kind: str, value: object) -> str:
+    value = python_value(kind, value)
     if isinstance(value, bytes):
         return "0x" + value.hex()
-    return repr(value) if isinstance(value, str) else str(value)
+    return repr(value) if kind == "string" else str(value)
