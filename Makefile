@@ -41,7 +41,8 @@ lab: $(VENV_STAMP)  ## open JupyterLab on notebooks/ (embedded chain, works offl
 	@$(MAKE) --no-print-directory $(NODE_STAMP) || echo "note: npm step failed; the lab still runs on the embedded chain with the committed contract artifacts"
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_FLAGS)
 
-test: setup  ## run the whole test suite
+test: setup  ## lint (ruff), then run the whole test suite
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 demo: setup  ## replay the thesis's section 5.2.2 on the embedded chain

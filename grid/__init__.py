@@ -14,6 +14,6 @@ from .errors import GridError
 from .powergrid import PowerGridClient
 from .txlog import DecodedEvent, TxLog, TxLogEntry
 
-__all__ = ["TEST_MNEMONIC", "Accounts", "Artifact", "Chain", "CompileError", "ContractClient", "ContractRules",
-           "DecodedEvent", "GridError", "NamedAccount", "PowerGridClient", "SolcMessage", "TxLog", "TxLogEntry",
-           "compile_source", "connect", "load_artifact"]
+__all__ = ["TEST_MNEMONIC", "Accounts", "Artifact", "Chain", "CompileError", "ContractClient",
+           "ContractRules", "DecodedEvent", "GridError", "NamedAccount", "PowerGridClient", "SolcMessage",
+           "TxLog", "TxLogEntry", "compile_source", "connect", "load_artifact"]

@@ -17,11 +17,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterator, Sequence
 
 from eth_account.hdaccount import seed_from_mnemonic
+from eth_keys import keys
 from eth_utils import is_address, keccak, to_checksum_address
 
 from .errors import GridError
@@ -74,8 +75,6 @@ HARDENED = 0x80000000  # BIP-32: indices from 2**31 are hardened
 def _public_key(private_key: bytes, compressed: bool) -> bytes:
     """The SEC1-serialised public key of `private_key` (33 or 65 bytes)."""
     if _coincurve() is None:  # pure Python: correct, ~20x slower
-        from eth_keys import keys
-
         public = keys.PrivateKey(private_key).public_key
         return public.to_compressed_bytes() if compressed else b"\x04" + public.to_bytes()
     return _coincurve().PrivateKey(private_key).public_key.format(compressed=compressed)
@@ -85,7 +84,7 @@ def _public_key(private_key: bytes, compressed: bool) -> bytes:
 def _coincurve():
     """The coincurve module (libsecp256k1) if installed, else None."""
     try:
-        import coincurve
+        import coincurve  # noqa: PLC0415 - optional C library, loaded once on first use
     except ImportError:
         return None
     return coincurve
@@ -159,7 +158,7 @@ class Accounts(Sequence[NamedAccount]):
         self._by_key.update({a.address.lower(): a for a in self._list})
 
     @classmethod
-    def derive(cls, count: int, mnemonic: str = TEST_MNEMONIC) -> "Accounts":
+    def derive(cls, count: int, mnemonic: str = TEST_MNEMONIC) -> Accounts:
         """Derive the first `count` accounts of `mnemonic`."""
         return cls([derive_account(i, mnemonic) for i in range(count)])
 
@@ -184,7 +183,7 @@ class Accounts(Sequence[NamedAccount]):
         """The readable names, in HD-index order."""
         return [a.name for a in self._list]
 
-    def resolve(self, who: "str | NamedAccount") -> NamedAccount:
+    def resolve(self, who: str | NamedAccount) -> NamedAccount:
         """Find an account by name or address, or raise a readable GridError."""
         if isinstance(who, NamedAccount):
             who = who.address

@@ -7,19 +7,22 @@ any failure the toolkit anticipates.
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 import threading
 
+from .accounts import Accounts
+from .bench import cli as bench_cli
+from .chain import MAX_ACCOUNTS, THESIS_CHAIN_ID, AnvilProcess, connect
+from .compiler import artifact_path, compile_contracts, write_artifacts
+from .demo import run_scenario
 from .errors import GridError
 
 APP_STATE_FILE = ".cache/app-chain.json"  # `python -m grid app`: the class chain
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from .chain import connect
-    from .demo import run_scenario
-
     with connect(args.chain) as chain:
         print(f"Replaying thesis section 5.2.2 on {chain!r}")
         result = run_scenario(chain)
@@ -30,9 +33,6 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_node(args: argparse.Namespace) -> int:
-    from .chain import THESIS_CHAIN_ID, AnvilProcess
-    from .accounts import Accounts
-
     node = AnvilProcess.start(accounts=args.accounts, state_file=args.state,
                               port=args.port, host=args.host)
     print(f"GridChain private chain (anvil, chainId {THESIS_CHAIN_ID}) is running.")
@@ -57,10 +57,6 @@ def _cmd_node(args: argparse.Namespace) -> int:
 
 
 def _cmd_compile(args: argparse.Namespace) -> int:
-    import json
-
-    from .compiler import artifact_path, compile_contracts, write_artifacts
-
     result = compile_contracts(use_cache=not args.no_cache)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
@@ -81,7 +77,7 @@ def _cmd_compile(args: argparse.Namespace) -> int:
 
 
 def _cmd_app(args: argparse.Namespace) -> int:
-    from .app.server import AppServer
+    from .app.server import AppServer  # noqa: PLC0415 - Voila's launcher and ipywidgets load only for `app`
 
     # The class chain lives in a state file, so it survives restarts (anvil only).
     state = args.state if args.state is not None else (APP_STATE_FILE if args.chain == "anvil" else None)
@@ -96,7 +92,7 @@ def _cmd_app(args: argparse.Namespace) -> int:
         print(server.describe())
         print("Press Ctrl-C to stop.", flush=True)
         if args.browser:
-            import webbrowser
+            import webbrowser  # noqa: PLC0415 - only with --browser
 
             webbrowser.open(server.urls.side_by_side)
         while not stopped.wait(0.5):
@@ -115,8 +111,6 @@ def _cmd_app(args: argparse.Namespace) -> int:
 
 
 def _account_count(text: str) -> int:
-    from .chain import MAX_ACCOUNTS
-
     if not text.isdigit() or not 1 <= int(text) <= MAX_ACCOUNTS:
         raise argparse.ArgumentTypeError(f"give a whole number from 1 to {MAX_ACCOUNTS}, not {text!r}")
     return int(text)
@@ -151,12 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="anvil (default: start the class chain) or the http(s):// URL of a running node")
     app.add_argument("--port", type=int, default=8866, help="web port (default 8866; 0 = any free port)")
     app.add_argument("--state", default=None,
-                     help=f"anvil state file, so the class chain survives restarts (default {APP_STATE_FILE})")
+                     help="anvil state file, so the class chain survives restarts "
+                          f"(default {APP_STATE_FILE})")
     app.add_argument("--browser", action=argparse.BooleanOptionalAction, default=False,
                      help="open the side-by-side page in this machine's browser (default: --no-browser)")
     app.set_defaults(run=_cmd_app)
-
-    from .bench import cli as bench_cli
 
     bench = sub.add_parser("bench", help="reproduce the thesis's chapter 6 timings, against the node's floor")
     bench_cli.add_arguments(bench)

@@ -78,8 +78,8 @@ class NativeSolc:
         return f"native:{self.version}"
 
     def compile(self, standard_input: dict, base_dir: Path) -> tuple[dict, str]:
-        import solcx
-        from solcx.exceptions import SolcError
+        import solcx  # noqa: PLC0415 - py-solc-x loads only for a native solc (solcjs is the default)
+        from solcx.exceptions import SolcError  # noqa: PLC0415 - with solcx, for a native solc only
 
         try:
             output = solcx.compile_standard(
@@ -132,7 +132,8 @@ def native_solc_version(path: str) -> str:
     try:
         out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30).stdout
     except OSError as exc:
-        raise CompileError(f"cannot run the solc at {path} ({exc.strerror}): fix SOLC_BINARY or unset it") from None
+        raise CompileError(f"cannot run the solc at {path} ({exc.strerror}): "
+                           "fix SOLC_BINARY or unset it") from None
     match = re.search(r"Version:\s*(\d+\.\d+\.\d+\+commit\.[0-9a-f]+)", out)
     if not match:
         raise CompileError(f"{path} did not report a solc version: is SOLC_BINARY a solc binary?")
@@ -201,7 +202,7 @@ class Artifact:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> "Artifact":
+    def from_json(cls, data: dict) -> Artifact:
         """Read an artifact written by `to_json` (or a compatible Hardhat one)."""
         compiler = data.get("compiler", {})
         return cls(

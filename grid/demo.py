@@ -9,8 +9,8 @@ generation user 1 sells 100 units to consumer 1 before generating anything
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .chain import Chain
 from .powergrid import PowerGridClient

@@ -12,15 +12,16 @@ with one readable sentence, like everything on the contract side.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .accounts import NamedAccount
 from .chain import Chain, TxReverted
+from .contract import decode_revert_reason
+from .errors import GridError
 from .powergrid import USERS_MAPPING, PowerGridClient
 from .powergrid.cast import CAST
-from .errors import GridError
-from .contract import decode_revert_reason
 from .storage import struct_member_slot
 
 # -- intrinsic gas (Yellow Paper, Appendix G; EIP-2028; EIP-7623)
@@ -101,7 +102,8 @@ def creation_gas(creation_code: bytes, runtime_size: int) -> CreationGas:
     """What deploying `creation_code` costs before its constructor runs, and for storing the result."""
     calldata = intrinsic_gas(creation_code) - TX_BASE_GAS
     words = -(-len(creation_code) // WORD_BYTES)
-    return CreationGas(TX_BASE_GAS, CREATE_GAS, calldata, INITCODE_WORD_GAS * words, CODE_DEPOSIT_GAS * runtime_size)
+    return CreationGas(TX_BASE_GAS, CREATE_GAS, calldata, INITCODE_WORD_GAS * words,
+                       CODE_DEPOSIT_GAS * runtime_size)
 
 
 def estimate_gas(client: PowerGridClient, function: str, *args: Any,
@@ -178,7 +180,8 @@ class GasReport:
         """A plain-text table: one row per transaction."""
         rows = [f"{'transaction':<28} {'sender':<11} {'calldata':>9} {'intrinsic':>9} "
                 f"{'execution':>9} {'gasUsed':>8} {'estimate':>8}"]
-        rows.append(f"{'(deployment)':<28} {'admin':<11} {'':>9} {'':>9} {'':>9} {self.deploy_gas:>8,} {'':>8}")
+        rows.append(f"{'(deployment)':<28} {'admin':<11} {'':>9} {'':>9} {'':>9} "
+                    f"{self.deploy_gas:>8,} {'':>8}")
         for m in self.measurements:
             rows.append(f"{m.label:<28} {m.sender:<11} {m.calldata_bytes:>7} B {m.intrinsic:>9,} "
                         f"{m.execution:>9,} {m.used:>8,} {m.estimated:>8,}")
@@ -282,7 +285,7 @@ def warm_slot_trials(client: PowerGridClient, amount: int = 10,
     """
     who = client.chain.account(sender)
     data = client.encode_input("GeneratePower", amount)
-    keys = ["0x%064x" % user_member_slot(client, who.name, m) for m in GENERATE_POWER_SLOTS]
+    keys = [f"0x{user_member_slot(client, who.name, m):064x}" for m in GENERATE_POWER_SLOTS]
     trials = []
     for listed in (-1, *range(len(keys) + 1)):
         access_list = ([{"address": client.address, "storageKeys": keys[:listed]}]

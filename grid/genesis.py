@@ -13,14 +13,14 @@ field, and why the two differ (or agree). `compare_genesis(chain)` reads the
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from hexbytes import HexBytes
 
-from .chain import Chain
-from .chain import THESIS_CHAIN_ID, THESIS_GENESIS_TIMESTAMP
+from .chain import THESIS_CHAIN_ID, THESIS_GENESIS_TIMESTAMP, Chain
 
 # genesis.json as printed in thesis section 5.3 (the Appendix repeats it, with
 # line breaks inside two hashes). Kept verbatim, 32-byte "coinbase" included.
@@ -156,7 +156,8 @@ GENESIS_PARAMETERS: tuple[GenesisParameter, ...] = (
         "The proof-of-work nonce of block 0. Without proof of work it stays zero.",
         lambda b, c: _hex(b.get("nonce"))),
     GenesisParameter(
-        "timestamp", THESIS_GENESIS["timestamp"], f"--timestamp {THESIS_GENESIS_TIMESTAMP} (= {THESIS_GENESIS_TIMESTAMP:#x}) on a new chain",
+        "timestamp", THESIS_GENESIS["timestamp"],
+        f"--timestamp {THESIS_GENESIS_TIMESTAMP} (= {THESIS_GENESIS_TIMESTAMP:#x}) on a new chain",
         "Identical on purpose: 2019-11-28 09:11:26 UTC, the date the thesis's geth console shows "
         "('Thu Nov 28 2019 17:11:26 GMT+0800'). It makes block 0 reproducible.",
         lambda b, c: hex(int(b["timestamp"]))),
@@ -185,7 +186,8 @@ GENESIS_PARAMETERS: tuple[GenesisParameter, ...] = (
         "Nobody earns rewards on either chain.",
         lambda b, c: show_value(str(b.get("miner")))),
     GenesisParameter(
-        "alloc", show_value(THESIS_GENESIS["alloc"]), f"--mnemonic, --accounts, --balance {ANVIL_BALANCE_ETH}",
+        "alloc", show_value(THESIS_GENESIS["alloc"]),
+        f"--mnemonic, --accounts, --balance {ANVIL_BALANCE_ETH}",
         "With an empty alloc the thesis had to mine ether before any transaction could pay gas. "
         "anvil funds the named test accounts (admin, generator1, ...) in block 0.",
         _funded_accounts),
@@ -196,7 +198,8 @@ GENESIS_PARAMETERS: tuple[GenesisParameter, ...] = (
         "gasUsed", THESIS_GENESIS["gasUsed"], "always 0", "Block 0 has no transactions, so it uses no gas.",
         lambda b, c: hex(int(b["gasUsed"]))),
     GenesisParameter(
-        "parentHash", show_value(THESIS_GENESIS["parentHash"]), "always zero", "Block 0 has no parent: its link is all zeros.",
+        "parentHash", show_value(THESIS_GENESIS["parentHash"]), "always zero",
+        "Block 0 has no parent: its link is all zeros.",
         lambda b, c: _hex(b.get("parentHash"))),
     GenesisParameter(
         "baseFeePerGas (not in the thesis)", "(did not exist)", "anvil's default (1 gwei)",
@@ -246,7 +249,8 @@ def rows_as_dicts(rows: list[GenesisRow]) -> list[dict]:
 
 def genesis_markdown(rows: list[GenesisRow]) -> str:
     """A Markdown table of the rows (renders in Jupyter and on GitHub)."""
-    lines = ["| parameter | thesis genesis.json | our node (read from block 0) | same? | how we set it | why |",
+    lines = ["| parameter | thesis genesis.json | our node (read from block 0) | same? "
+             "| how we set it | why |",
              "|---|---|---|---|---|---|"]
     for row in rows:
         cells = [f"`{row.name}`", f"`{row.thesis}`", f"`{row.ours}`", "✔" if row.same else "✘",
@@ -266,13 +270,25 @@ def format_genesis_table(rows: list[GenesisRow], *, width: int = 34) -> str:
 
 def genesis_date(timestamp: int = THESIS_GENESIS_TIMESTAMP) -> str:
     """The UTC date of a genesis timestamp, e.g. '2019-11-28 09:11:26 UTC'."""
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 3] + "..."
 
 
-__all__ = ["GENESIS_PARAMETERS", "GenesisParameter", "GenesisRow", "THESIS_CHAIN_ID", "THESIS_GENESIS",
-           "THESIS_NETWORK_ID", "compare_genesis", "format_genesis_table", "genesis_date", "genesis_markdown", "rows_as_dicts", "show_value",
-           "thesis_value"]
+__all__ = [
+    "GENESIS_PARAMETERS",
+    "THESIS_CHAIN_ID",
+    "THESIS_GENESIS",
+    "THESIS_NETWORK_ID",
+    "GenesisParameter",
+    "GenesisRow",
+    "compare_genesis",
+    "format_genesis_table",
+    "genesis_date",
+    "genesis_markdown",
+    "rows_as_dicts",
+    "show_value",
+    "thesis_value",
+]

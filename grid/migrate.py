@@ -27,16 +27,17 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from eth_utils import is_address, keccak, to_checksum_address
 
 from .chain import Chain
-from .powergrid import CONTRACT_NAME, PowerGridClient
 from .compiler import CACHE_ENV, REPO_ROOT, Artifact, load_artifact
 from .errors import GridError
+from .powergrid import CONTRACT_NAME, PowerGridClient
 
 DEFAULT_RECORD_DIR = REPO_ROOT / ".cache" / "deployments"
 NETWORK_FIELDS = ("address", "transactionHash", "blockNumber", "deployer", "codeHash", "compilerVersion")
@@ -177,7 +178,8 @@ def load_deployment(record_path: str | os.PathLike, chain_id: int) -> Deployment
     return _deployment_from_entry(path, record["contractName"], str(int(chain_id)), entry)
 
 
-def write_deployment(record_path: str | os.PathLike, deployment: Deployment, *, keep_others: bool = True) -> Path:
+def write_deployment(record_path: str | os.PathLike, deployment: Deployment, *,
+                     keep_others: bool = True) -> Path:
     """Add or replace `deployment`'s network entry, writing the file atomically (tmp + rename)."""
     path = Path(record_path)
     record = read_record(path) if keep_others else None
@@ -263,7 +265,7 @@ def _migrate_locked(chain: Chain, path: Path, artifact: Artifact, deployer: str,
     return Migration(client, deployment, False, path, reason)
 
 
-def _previous_deployment(path: Path, chain_id: int, artifact: Artifact) -> "Deployment | str":
+def _previous_deployment(path: Path, chain_id: int, artifact: Artifact) -> Deployment | str:
     """The recorded deployment for `chain_id`, or a sentence saying why there is none."""
     record = read_record(path)
     if record is None:
@@ -272,22 +274,23 @@ def _previous_deployment(path: Path, chain_id: int, artifact: Artifact) -> "Depl
         raise _bad_record(path, f"is for contract {record['contractName']}, not {artifact.contract_name}")
     if str(chain_id) not in record["networks"]:
         return f"no deployment recorded for chainId {chain_id}"
-    return _deployment_from_entry(path, record["contractName"], str(chain_id), record["networks"][str(chain_id)])
+    return _deployment_from_entry(path, record["contractName"], str(chain_id),
+                                  record["networks"][str(chain_id)])
 
 
 @contextlib.contextmanager
 def _record_lock(path: Path) -> Iterator[None]:
     """An exclusive lock on `<record>.lock` across processes (POSIX; elsewhere none)."""
     try:
-        import fcntl
+        import fcntl  # noqa: PLC0415 - POSIX only
     except ImportError:  # Windows: no cross-process lock, the atomic write still holds
         yield
         return
-    try:
-        handle = open(path.with_name(f".{path.name}.lock"), "a")
-    except OSError as exc:
-        raise _unwritable(path, exc.strerror or type(exc).__name__) from None
-    with handle:
+    with contextlib.ExitStack() as stack:
+        try:
+            handle = stack.enter_context(open(path.with_name(f".{path.name}.lock"), "a"))
+        except OSError as exc:
+            raise _unwritable(path, exc.strerror or type(exc).__name__) from None
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

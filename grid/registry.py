@@ -19,16 +19,15 @@ one readable sentence when the node is down).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from eth_utils import to_checksum_address
 
 from . import explorer
-from .powergrid import PowerGridClient
 from .errors import GridError
 from .explorer import BlockSummary, TxSummary, node_errors
-from .powergrid import UserRecord
+from .powergrid import PowerGridClient, UserRecord
 from .txlog import TxLog
 
 REGISTER_FUNCTION = "empower"
@@ -64,7 +63,7 @@ class RawTransaction:
     status: int           # 1 success, 0 reverted (from the receipt)
 
     @classmethod
-    def from_summary(cls, tx: TxSummary) -> "RawTransaction":
+    def from_summary(cls, tx: TxSummary) -> RawTransaction:
         """The raw fields of an explorer row."""
         return cls(tx.block_number, tx.hash, tx.sender, tx.to, tx.input, 1 if tx.status == "ok" else 0)
 

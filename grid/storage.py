@@ -7,7 +7,8 @@ right is missing?) and the curriculum uses it to show the flaw.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from eth_utils import keccak, to_checksum_address
 

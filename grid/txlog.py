@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import collections
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 DEFAULT_CAPACITY = 10_000  # a bounded log: long benchmark runs must not grow memory
 

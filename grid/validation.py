@@ -7,7 +7,8 @@ type instead. Nothing reaches the chain until every argument has passed.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from eth_utils import is_checksum_address, to_checksum_address
 
@@ -153,7 +154,8 @@ def check_bytes(value: Any, label: str, size: int | None = None) -> bytes:
         text = value.strip()
         digits = text[2:] if text.lower().startswith("0x") else None
         if digits is None or not re.fullmatch(r"[0-9a-fA-F]*", digits) or len(digits) % 2:
-            raise _fail(label, f"{text[:24]!r} is not 0x-hex", f"give {kind} as 0x followed by hex digit pairs")
+            raise _fail(label, f"{text[:24]!r} is not 0x-hex",
+                        f"give {kind} as 0x followed by hex digit pairs")
         value = bytes.fromhex(digits)
     if not isinstance(value, (bytes, bytearray)):
         raise _fail(label, f"must be {kind}, not {type(value).__name__}", "give bytes or 0x-hex text")
@@ -207,7 +209,8 @@ def check_argument(abi_type: str, value: Any, label: str, *,
 
 def _check_array(item: str, length: str, value: Any, label: str, **kwargs: Any) -> list:
     if isinstance(value, (str, bytes, bytearray, dict)) or not isinstance(value, (list, tuple)):
-        raise _fail(label, f"must be a list, not {type(value).__name__}", f"give a list such as [{_example(item)}]")
+        raise _fail(label, f"must be a list, not {type(value).__name__}",
+                    f"give a list such as [{_example(item)}]")
     if length and len(value) != int(length):
         raise _fail(label, f"has {len(value)} item(s), but {item}[{length}] holds exactly {length}",
                     f"give {length} items")
@@ -223,7 +226,8 @@ def _check_tuple(components: list[dict], value: Any, label: str,
         missing = [n for n in names if n not in value]
         extra = [k for k in value if k not in names]
         if missing or extra:
-            problem = f"lacks {', '.join(missing)}" if missing else f"has no member {', '.join(map(str, extra))}"
+            problem = (f"lacks {', '.join(missing)}" if missing
+                       else f"has no member {', '.join(map(str, extra))}")
             raise _fail(label, problem, f"give the members {', '.join(names)}")
         items = [value[n] for n in names]
     elif isinstance(value, (list, tuple)) and not isinstance(value, (str, bytes)):

@@ -1,7 +1,7 @@
 """Named accounts come from the documented test mnemonic, on every chain."""
 import pytest
 
-from grid.accounts import Accounts, TEST_MNEMONIC, derive_account
+from grid.accounts import TEST_MNEMONIC, Accounts, derive_account
 from grid.errors import GridError
 
 # The first accounts of "test test ... junk" on m/44'/60'/0'/0/i, as printed

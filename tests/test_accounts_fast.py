@@ -8,11 +8,12 @@ import pytest
 from eth_account import Account
 
 from grid import accounts as hd
-from grid.accounts import Accounts, TEST_MNEMONIC, derive_account
+from grid.accounts import TEST_MNEMONIC, Accounts, derive_account
 from grid.errors import GridError
 
 Account.enable_unaudited_hdwallet_features()
-OTHER_MNEMONIC = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
+OTHER_MNEMONIC = ("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
+                  "abandon about")
 INDICES = [0, 1, 4, 5, 99, 1000, 4242, 9999]
 
 

@@ -1,5 +1,6 @@
 """grid.chain: the same accounts everywhere, chain control, and a well-behaved anvil."""
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -8,10 +9,9 @@ import time
 import pytest
 
 from grid.accounts import Accounts
-from grid.chain import connect
-from grid.chain import THESIS_CHAIN_ID, THESIS_GENESIS_TIMESTAMP, AnvilProcess
-from grid.powergrid import PowerGridClient
+from grid.chain import THESIS_CHAIN_ID, THESIS_GENESIS_TIMESTAMP, AnvilProcess, connect
 from grid.errors import GridError
+from grid.powergrid import PowerGridClient
 
 
 def pid_alive(pid: int) -> bool:
@@ -82,8 +82,6 @@ def test_geth_without_binary_says_how_to_get_one(monkeypatch):
 
 
 def test_geth_dev_chain_runs_the_contract():
-    import shutil
-
     if not shutil.which("geth") and not os.environ.get("GETH_BINARY"):
         pytest.skip("geth is not installed (not packaged for this machine); "
                     "install go-ethereum to run this test")
@@ -125,7 +123,8 @@ def test_state_file_survives_a_restart(tmp_path):
     state = tmp_path / "chain-state.json"
     with connect("anvil", state_file=state) as chain:
         client = PowerGridClient.deploy(chain)
-        client.register_user("generator1", "PowerProviderOne", "Sundsvall", can_generate=True, can_consume=False)
+        client.register_user("generator1", "PowerProviderOne", "Sundsvall",
+                             can_generate=True, can_consume=False)
         client.register_user("consumer1", "PowerUserOne", "Sundsvall", can_generate=False, can_consume=True)
         client.sell_power("consumer1", 100, sender="generator1")
         client.generate_power(10, sender="generator1")
@@ -188,7 +187,8 @@ def test_url_target_signs_locally_for_accounts_the_node_does_not_hold():
 def test_unreachable_url_is_one_sentence():
     with pytest.raises(GridError) as info:
         connect("http://127.0.0.1:9")
-    assert info.value.kind == "node" and "cannot reach the Ethereum node at http://127.0.0.1:9" in str(info.value)
+    assert info.value.kind == "node"
+    assert "cannot reach the Ethereum node at http://127.0.0.1:9" in str(info.value)
 
 
 @pytest.mark.parametrize("target", ["tester", pytest.param("anvil", marks=pytest.mark.anvil)])

@@ -2,9 +2,9 @@
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from lab.chart_rules import problems  # noqa: E402
+from lab.chart_rules import problems
 
 
 def test_a_complete_chart_passes():

@@ -4,6 +4,7 @@ import hashlib
 import pytest
 
 from lab.exercises import WRONG, check
+from lab.solutions import nb04 as solved
 
 TWO_WEEKS = 1_209_600
 POW_LIMIT = (1 << 224) - 1
@@ -53,8 +54,6 @@ def test_plausible_mistake_is_rejected(exercise_id, wrong):
 
 
 def test_04_4_rejects_float_arithmetic_and_the_wrong_cap():
-    from lab.solutions import nb04 as solved
-
     def with_floats(old, timespan):
         two_weeks = 14 * 24 * 3600
         return int(old * min(max(timespan, two_weeks / 4), two_weeks * 4) / two_weeks)

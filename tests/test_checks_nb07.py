@@ -13,14 +13,15 @@ from primitives.hashing import keccak256
 def _split_by_constant_only(abi):
     # Reads only the legacy "constant" flag: today's ABIs have no such key.
     functions = [i for i in abi if i.get("type") == "function"]
-    return [i["name"] for i in functions if i.get("constant")], [i["name"] for i in functions if not i.get("constant")]
+    return ([i["name"] for i in functions if i.get("constant")],
+            [i["name"] for i in functions if not i.get("constant")])
 
 
 def _split_with_pure_as_transaction(abi):
     functions = [i for i in abi if i.get("type") == "function"]
     is_view = [i.get("stateMutability") == "view" or i.get("constant") for i in functions]
-    return ([i["name"] for i, v in zip(functions, is_view) if v],
-            [i["name"] for i, v in zip(functions, is_view) if not v])
+    return ([i["name"] for i, v in zip(functions, is_view, strict=True) if v],
+            [i["name"] for i, v in zip(functions, is_view, strict=True) if not v])
 
 
 def _split_counting_every_entry(abi):
@@ -59,7 +60,8 @@ def _calldata_little_endian(to, amount):
 
 # -- 07.5
 def _call_decoded_unsigned(w3, contract_address, caller_address):
-    raw = w3.eth.call({"from": caller_address, "to": contract_address, "data": keccak256(b"GetGeneration()")[:4]})
+    raw = w3.eth.call({"from": caller_address, "to": contract_address,
+                       "data": keccak256(b"GetGeneration()")[:4]})
     return decode(["uint256"], raw)[0]
 
 
@@ -69,7 +71,8 @@ def _call_without_from(w3, contract_address, caller_address):
 
 
 def _call_wrong_getter(w3, contract_address, caller_address):
-    raw = w3.eth.call({"from": caller_address, "to": contract_address, "data": keccak256(b"GetUsedOfSelf()")[:4]})
+    raw = w3.eth.call({"from": caller_address, "to": contract_address,
+                       "data": keccak256(b"GetUsedOfSelf()")[:4]})
     return decode(["int256"], raw)[0]
 
 

@@ -6,6 +6,7 @@ import json
 import pytest
 from eth_utils import keccak, to_checksum_address
 
+from grid.compiler import load_artifact
 from lab.exercises import SOLVED, WRONG, check
 from lab.solutions import nb09
 
@@ -13,7 +14,8 @@ from lab.solutions import nb09
 # ------------------------------------------------------------ wrong answers
 def _first_network(record_path, chain_id):
     # Ignores the chain id: takes whatever network comes first.
-    networks = json.loads(open(record_path).read())["networks"]
+    with open(record_path) as record:
+        networks = json.load(record)["networks"]
     return next(iter(networks.values()))["address"]
 
 
@@ -29,7 +31,8 @@ def _count_every_transaction(w3, address, first, last):
 
 def _count_exclusive(w3, address, first, last):
     # range(first, last) forgets the last block.
-    return sum(1 for n in range(first, last) for tx in w3.eth.get_block(n, full_transactions=True)["transactions"]
+    return sum(1 for n in range(first, last)
+               for tx in w3.eth.get_block(n, full_transactions=True)["transactions"]
                if tx["to"] == address)
 
 
@@ -59,7 +62,6 @@ def _any_code_is_valid(w3, address, deployed_bytecode):
 
 def _compare_with_creation_code(w3, address, deployed_bytecode):
     # Hashes the creation code (constructor included), which never sits on chain.
-    from grid.compiler import load_artifact
     return keccak(bytes(w3.eth.get_code(address))) == keccak(hexstr=load_artifact("PowerGeneration").bytecode)
 
 

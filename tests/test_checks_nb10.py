@@ -101,7 +101,8 @@ def _registered_any_contract(transactions, contract):
 
 # -- 10.3 / 10.4: plausible mistakes in reading records and planning
 def _allowed_by_rights_only(record):
-    return ({"generate", "sell"} if record.can_generate else set()) | ({"consume"} if record.can_consume else set())
+    return (({"generate", "sell"} if record.can_generate else set())
+            | ({"consume"} if record.can_consume else set()))
 
 
 def _allowed_consumer_sells(record):

@@ -130,7 +130,8 @@ def _longest_request(requests):
     return len(requests) / max(end - start for start, end in requests)
 
 
-@pytest.mark.parametrize("wrong", [_one_at_a_time, _from_zero, _first_and_last_in_list_order, _longest_request])
+@pytest.mark.parametrize("wrong", [_one_at_a_time, _from_zero, _first_and_last_in_list_order,
+                                   _longest_request])
 def test_11_4_rejects(wrong):
     assert check("11.4", wrong).status == WRONG
 

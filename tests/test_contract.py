@@ -7,8 +7,8 @@ import pytest
 from eth_abi import encode
 
 from grid.chain import TxReverted
-from grid.powergrid import PowerGridClient
 from grid.errors import GridError
+from grid.powergrid import PowerGridClient
 
 UINT256_MAX = 2**256 - 1
 

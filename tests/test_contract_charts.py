@@ -13,16 +13,23 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from eth_abi import encode  # noqa: E402
-from eth_utils import function_signature_to_4byte_selector  # noqa: E402
+import matplotlib.pyplot as plt
+from eth_abi import encode
+from eth_utils import function_signature_to_4byte_selector
 
-from grid.contract import FunctionSpec  # noqa: E402
-from grid.compiler import load_artifact  # noqa: E402
-from grid.gas import GasMeasurement, GasReport, StringCost  # noqa: E402
-from lab.chart_rules import problems  # noqa: E402
-from lab.contract_charts import (abi_rows, calldata_layout, code_sizes, contract_parts, plot_gas_report,  # noqa: E402
-                                 plot_string_cost, show_part)
+from grid.compiler import load_artifact
+from grid.contract import FunctionSpec
+from grid.gas import GasMeasurement, GasReport, StringCost
+from lab.chart_rules import problems
+from lab.contract_charts import (
+    abi_rows,
+    calldata_layout,
+    code_sizes,
+    contract_parts,
+    plot_gas_report,
+    plot_string_cost,
+    show_part,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACT = json.loads((ROOT / "contracts" / "PowerGeneration.json").read_text())
@@ -43,7 +50,8 @@ def test_every_declaration_is_found_with_its_source_lines():
     functions = [i["name"] for i in ARTIFACT["abi"] if i["type"] == "function"]
     assert set(functions) <= set(names) and {"administrator", "User", "user", "constructor"} <= set(names)
     transfer = show_part(SOURCE, "Transfer").splitlines()
-    assert "function Transfer(address _to, uint256 _value)" in transfer[0] and transfer[-1].rstrip().endswith("}")
+    assert "function Transfer(address _to, uint256 _value)" in transfer[0]
+    assert transfer[-1].rstrip().endswith("}")
     assert sum("require(" in line for line in transfer) == 3
 
 

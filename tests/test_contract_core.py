@@ -8,6 +8,7 @@ topics are keccak256 of the canonical signature, computed here with eth_utils).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -157,7 +158,7 @@ def test_the_panic_decoder_agrees_with_the_abi_encoding():
 class BoardRules(ContractRules):
     """A contract module's rules: refuse a clear from anyone but the operator, before sending."""
 
-    labels = {"wh": "the reading", "meter": "the meter"}
+    labels: Mapping[str, str] = {"wh": "the reading", "meter": "the meter"}
 
     def check(self, client, function, who, values):
         if function == "clear" and who.address != client.call("operator"):
@@ -189,7 +190,8 @@ def test_every_abi_type_round_trips(types_client):
     assert types_client.call("offerWh", {"seller": "generator1", "slot": 3, "wh": 1500}) == 1500
     assert types_client.call("offerWh", ("generator1", 3, 1500)) == 1500
     chain = types_client.chain
-    sellers = types_client.call("sellers", [("generator1", 1, 1), {"seller": "generator2", "slot": 2, "wh": 2}])
+    sellers = types_client.call("sellers", [("generator1", 1, 1),
+                                            {"seller": "generator2", "slot": 2, "wh": 2}])
     assert sellers == [chain.account("generator1").address, chain.account("generator2").address]
 
 

@@ -3,9 +3,11 @@
 The wrong answers each notebook's checks must reject are in tests/test_checks_nbNN.py.
 """
 import importlib
+import sys
 
 import pytest
 
+from lab import environment
 from lab.exercises import SOLVED, UNSOLVED, WRONG, check, notebooks, registered
 from lab.solutions import nb00
 
@@ -61,10 +63,6 @@ def test_each_check_rejects_a_plausible_mistake(exercise_id, wrong):
 
 
 def test_the_set_up_report_explains_a_broken_install_instead_of_crashing(monkeypatch, capsys):
-    import sys
-
-    from lab import environment
-
     monkeypatch.setitem(sys.modules, "eth_tester", None)  # as if eth-tester were not installed
     assert environment.report() is False
     out = capsys.readouterr().out

@@ -20,8 +20,18 @@ from eth_abi import encode
 from eth_utils import function_signature_to_4byte_selector, keccak
 
 from grid import GridError, PowerGridClient, connect
-from grid.gas import (GasReport, calldata_floor_gas, creation_gas, estimate_gas, intrinsic_gas, measure,
-                      measure_scenario, string_cost, user_member_slot, warm_slot_trials)
+from grid.gas import (
+    GasReport,
+    calldata_floor_gas,
+    creation_gas,
+    estimate_gas,
+    intrinsic_gas,
+    measure,
+    measure_scenario,
+    string_cost,
+    user_member_slot,
+    warm_slot_trials,
+)
 
 G_TRANSACTION = 21_000
 ZERO_BYTE, NONZERO_BYTE = 4, 16          # EIP-2028
@@ -71,7 +81,7 @@ SCENARIO_CALLS = [
                          ids=[c[0] for c in SCENARIO_CALLS])
 def test_estimate_covers_gas_used_which_covers_the_intrinsic_gas(client, chain, function, args, sender,
                                                                  signature, types):
-    values = [chain.account(a).address if t == "address" else a for t, a in zip(types, args)]
+    values = [chain.account(a).address if t == "address" else a for t, a in zip(types, args, strict=True)]
     data = encoded(signature, types, values)
     assert client.encode_input(function, *args) == data
     block = chain.block_number
@@ -102,7 +112,8 @@ def test_measure_scenario_measures_every_transaction_function(client, chain):
         block = chain.w3.eth.get_block(m.block_number)
         assert len(block["transactions"]) == 1 and block["gasUsed"] == m.used  # one transaction a block
         assert m.intrinsic < m.used <= m.estimated
-    assert report.deploy_gas > 32_000 + G_TRANSACTION   # a creation pays 32,000 more (Yellow Paper G_txcreate)
+    # a creation pays 32,000 more (Yellow Paper G_txcreate)
+    assert report.deploy_gas > 32_000 + G_TRANSACTION
     assert "(deployment)" in report.table() and 'PowerDispatch "stop"' in report.table()
 
 
@@ -129,7 +140,8 @@ def test_an_access_list_makes_cold_slots_warm(client):
 def test_user_member_slot_is_solidity_s_mapping_layout(client, chain):
     client.generate_power(42, sender="generator1")
     address = chain.account("generator1").address
-    base = int.from_bytes(keccak(bytes.fromhex(address[2:]).rjust(32, b"\0") + (1).to_bytes(32, "big")), "big")
+    key = bytes.fromhex(address[2:]).rjust(32, b"\0") + (1).to_bytes(32, "big")
+    base = int.from_bytes(keccak(key), "big")
     assert user_member_slot(client, "generator1", "generationPower") == base + 2
     assert int.from_bytes(chain.storage_at(client.address, base + 2), "big") == 42
     with pytest.raises(GridError) as info:

@@ -7,9 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from grid.genesis import (FORK_BLOCKS, GENESIS_PARAMETERS, THESIS_GENESIS, THESIS_NETWORK_ID,
-                          compare_genesis, format_genesis_table, genesis_date, genesis_markdown,
-                          rows_as_dicts, show_value)
+from grid.chain import connect
+from grid.genesis import (
+    FORK_BLOCKS,
+    GENESIS_PARAMETERS,
+    THESIS_GENESIS,
+    THESIS_NETWORK_ID,
+    compare_genesis,
+    format_genesis_table,
+    genesis_date,
+    genesis_markdown,
+    rows_as_dicts,
+    show_value,
+)
 
 THESIS = Path("/work/shared/seed/thesis.md")
 if not THESIS.exists():  # the seed lives outside the repository; a copy may sit next to it
@@ -27,13 +37,14 @@ def thesis_text() -> str:
 def thesis_genesis(thesis_text) -> dict:
     """The genesis.json code block of section 5.3, parsed from the thesis's own text."""
     section = thesis_text[thesis_text.index("### 5.3 Build a private chain"):]
-    block = re.search(r"genesis\.json contains the following contents:\s*```\s*(\{.*?\})\s*```", section, re.S)
+    block = re.search(r"genesis\.json contains the following contents:\s*```\s*(\{.*?\})\s*```",
+                      section, re.S)
     assert block, "section 5.3's genesis.json block was not found"
     return json.loads(block.group(1))
 
 
 def test_the_thesis_genesis_is_copied_verbatim(thesis_genesis):
-    assert THESIS_GENESIS == thesis_genesis
+    assert thesis_genesis == THESIS_GENESIS
 
 
 def test_the_thesis_column_shows_the_thesis_values(thesis_genesis):
@@ -80,8 +91,6 @@ def test_the_our_column_is_read_from_the_running_node(chain):
 
 @pytest.mark.anvil
 def test_anvil_answers_net_version_with_its_chain_id():
-    from grid.chain import connect
-
     with connect("anvil") as node:
         rows = {r.name: r for r in compare_genesis(node)}
         assert rows["networkid (geth flag)"].ours == node.rpc("net_version") == "666"

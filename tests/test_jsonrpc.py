@@ -19,7 +19,7 @@ class _Node(http.server.BaseHTTPRequestHandler):
     body_override: bytes | None = None
     drop_after_reply = False
 
-    def do_POST(self):  # noqa: N802 (http.server's naming)
+    def do_POST(self):  # http.server's naming
         request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         body = self.body_override or json.dumps(
             {"jsonrpc": "2.0", "id": request["id"],

@@ -28,7 +28,8 @@ FORBIDDEN = {"primitives": {"grid", "lab", "ipywidgets"}, "grid": {"primitives",
 
 def python_files(*roots: str) -> list[Path]:
     """Every .py file under the given folders of the repo."""
-    return sorted(p for root in roots for p in (ROOT / root).rglob("*.py") if ".ipynb_checkpoints" not in p.parts)
+    return sorted(p for root in roots for p in (ROOT / root).rglob("*.py")
+                  if ".ipynb_checkpoints" not in p.parts)
 
 
 def module_name(path: Path) -> str:
@@ -72,7 +73,8 @@ def test_dependencies_point_the_documented_way(path):
     relative = str(path.relative_to(ROOT))
     if top == "grid" and not relative.startswith(WIDGET_PACKAGES):
         forbidden.add("ipywidgets")
-    assert not imported_packages(path) & forbidden, f"{relative} imports {imported_packages(path) & forbidden}"
+    found = imported_packages(path) & forbidden
+    assert not found, f"{relative} imports {found}"
 
 
 def test_importing_all_of_grid_outside_widgets_loads_no_lab_and_no_widgets():

@@ -6,6 +6,8 @@ keccak here), never from the Deployment that migrate() returns.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,8 +17,16 @@ from eth_utils import keccak, to_checksum_address
 from grid.chain import connect
 from grid.compiler import load_artifact
 from grid.errors import GridError
-from grid.migrate import (DEFAULT_RECORD_DIR, Deployment, check_deployment, default_record_path,
-                          load_deployment, migrate, record_dir)
+from grid.migrate import (
+    DEFAULT_RECORD_DIR,
+    Deployment,
+    check_deployment,
+    default_record_path,
+    load_deployment,
+    migrate,
+    record_dir,
+    write_deployment,
+)
 from grid.txlog import TxLog
 
 ARTIFACT = load_artifact("PowerGeneration")
@@ -185,7 +195,8 @@ def test_load_deployment_without_a_file_is_none(tmp_path):
 
 def test_record_folder_follows_the_cache_variable(monkeypatch, tmp_path, chain):
     monkeypatch.delenv("GRIDCHAIN_CACHE_DIR", raising=False)
-    assert record_dir() == DEFAULT_RECORD_DIR == Path(__file__).resolve().parents[1] / ".cache" / "deployments"
+    default = Path(__file__).resolve().parents[1] / ".cache" / "deployments"
+    assert record_dir() == DEFAULT_RECORD_DIR == default
     monkeypatch.setenv("GRIDCHAIN_CACHE_DIR", str(tmp_path))
     assert default_record_path() == tmp_path / "deployments" / "PowerGeneration.json"
     snap = chain.snapshot()
@@ -235,10 +246,9 @@ def test_a_stopped_node_is_a_node_error(tmp_path):
 
 
 def test_deployment_round_trips_through_the_record(tmp_path):
-    from grid.migrate import write_deployment
-
     d = Deployment("PowerGeneration", "0x5FbDB2315678afecb367f032d93F642f64180aa3", 666, "0x" + "ab" * 32,
-                   3, "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "0x" + "cd" * 32, "0.8.37+commit.f401782d")
+                   3, "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "0x" + "cd" * 32,
+                   "0.8.37+commit.f401782d")
     write_deployment(tmp_path / "r.json", d)
     assert load_deployment(tmp_path / "r.json", 666) == d
     write_deployment(tmp_path / "r.json", replace(d, chain_id=1))
@@ -248,9 +258,6 @@ def test_deployment_round_trips_through_the_record(tmp_path):
 @pytest.mark.anvil
 def test_two_processes_migrating_at_once_deploy_once(tmp_path):
     """The web app's pages start together: one deploys, the other reuses its record."""
-    import subprocess
-    import sys
-
     record = tmp_path / "r.json"
     with connect("anvil") as node:
         script = ("import sys; from grid import connect; from grid.migrate import migrate\n"

@@ -1,17 +1,18 @@
 """UserDirectory: the manager's "all users", found by scanning the chain for empower transactions.
 
 Runs on eth-tester and anvil (conftest's `chain`/`client` fixtures, with
-snapshot rollback). Expected values come from the thesis's cast (grid.powergrid.cast.CAST, from data/thesis_cast.json)
-and the scenario arithmetic of section 5.2.2, never from the directory itself.
+snapshot rollback). Expected values come from the thesis's cast
+(grid.powergrid.cast.CAST, from data/thesis_cast.json) and the scenario
+arithmetic of section 5.2.2, never from the directory itself.
 """
 from __future__ import annotations
 
 import pytest
 
 from grid.chain import connect
+from grid.errors import GridError
 from grid.powergrid import PowerGridClient
 from grid.powergrid.cast import CAST
-from grid.errors import GridError
 from grid.registry import Registration, UserDirectory, UserRow, rights_text
 
 
@@ -25,7 +26,7 @@ def test_finds_the_thesis_cast_in_registration_order(client, chain):
     assert found == [_address(chain, account) for account, *_ in CAST]
     rows = directory.users()
     assert all(isinstance(row, UserRow) for row in rows)
-    for row, (account, name, place, generate, consume) in zip(rows, CAST):
+    for row, (account, name, place, generate, consume) in zip(rows, CAST, strict=True):
         assert (row.account, row.name, row.location, row.can_generate, row.can_consume) == \
             (account, name, place, generate, consume)
         assert (row.generation_balance, row.total_generation, row.remaining, row.total_use, row.dispatch) \
@@ -175,4 +176,5 @@ def test_transactions_in_block_are_what_any_observer_reads(client, chain):
     assert (tx.sender, tx.to, tx.status, tx.block_number) == \
         (_address(chain, "generator1"), client.address, 1, chain.block_number)
     spec, args = client.decode_input(tx.input)
-    assert spec.name == "Transfer" and args == {"address _to": _address(chain, "consumer1"), "uint256 _value": 3}
+    assert spec.name == "Transfer"
+    assert args == {"address _to": _address(chain, "consumer1"), "uint256 _value": 3}

@@ -10,7 +10,8 @@ def test_no_data_means_no_reason():
 
 def test_error_string():
     # Error(string) selector 0x08c379a0 (Solidity docs, "Error handling").
-    assert decode_revert_reason(bytes.fromhex("08c379a0") + encode(["string"], ["not allowed"])) == "not allowed"
+    data = bytes.fromhex("08c379a0") + encode(["string"], ["not allowed"])
+    assert decode_revert_reason(data) == "not allowed"
 
 
 def test_panic_overflow():

@@ -1,8 +1,10 @@
 """Odd input and odd situations: each is one readable GridError, never a raw exception."""
 import http.server
 import threading
+import time
 
 import pytest
+from eth_abi import encode
 
 from grid import GridError, PowerGridClient, connect
 from grid.validation import check_string, check_uint256
@@ -97,7 +99,6 @@ def test_invalid_utf8_stored_by_someone_else_still_reads(tester):
     # A classmate can store any bytes through raw calldata; reading must not crash.
     chain, client = tester
     spec = client.functions["PowerDispatch"]
-    from eth_abi import encode
     data = spec.selector + encode(["address", "bytes"], [chain.accounts[3].address, b"st\xffop"])
     chain.send_transaction(chain.account("admin"), client.address, data, 300_000)
     assert client.dispatch_info(sender="consumer1") == "st\ufffdop"
@@ -155,7 +156,6 @@ def test_anvil_started_from_a_worker_thread_outlives_the_thread():
     chain = box["chain"]
     try:
         chain.mine(1)
-        import time
         time.sleep(1.0)
         assert chain.process.running and chain.mine(1) == 2
     finally:

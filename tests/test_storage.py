@@ -1,6 +1,7 @@
 """Reading storage slot by slot agrees with the contract's own getters."""
-from grid.storage import mapping_slot
 from eth_utils import keccak
+
+from grid.storage import mapping_slot
 
 
 def test_mapping_slot_follows_the_solidity_layout_rule():

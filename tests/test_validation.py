@@ -2,8 +2,14 @@
 import pytest
 
 from grid.errors import GridError
-from grid.validation import (check_address, check_bool, check_int256, check_string, check_uint256,
-                             MAX_STRING_BYTES)
+from grid.validation import (
+    MAX_STRING_BYTES,
+    check_address,
+    check_bool,
+    check_int256,
+    check_string,
+    check_uint256,
+)
 
 GOOD = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"  # EIP-55 form, Hardhat account 1
 

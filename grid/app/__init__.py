@@ -7,6 +7,6 @@
 `python -m grid app` (and `make app`) runs the same thing from the command line.
 The pages themselves (grid/app/pages/) run `grid.app.page` in their kernels.
 """
-from .server import AppServer, AppUrls, DEFAULT_PORT
+from .server import DEFAULT_PORT, AppServer, AppUrls
 
-__all__ = ["AppServer", "AppUrls", "DEFAULT_PORT"]
+__all__ = ["DEFAULT_PORT", "AppServer", "AppUrls"]

@@ -16,11 +16,17 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import parse_qs
 
+import ipywidgets as widgets
+from IPython.display import display
+
+from ..chain import connect
 from ..errors import GridError
+from ..powergrid import PowerGridClient
 
 ENV_RPC_URL = "GRIDCHAIN_APP_RPC_URL"
 ENV_CONTRACT = "GRIDCHAIN_APP_CONTRACT"
@@ -38,7 +44,7 @@ class PageContext:
     accounts: int = DEFAULT_ACCOUNTS
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "PageContext":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> PageContext:
         """Read the launcher's variables; a GridError when the page was not started by the app."""
         environ = os.environ if environ is None else environ
         url, contract = environ.get(ENV_RPC_URL, "").strip(), environ.get(ENV_CONTRACT, "").strip()
@@ -50,9 +56,6 @@ class PageContext:
 
     def client(self):
         """A PowerGridClient on the app's contract, over a fresh connection to its node."""
-        from ..chain import connect
-        from ..powergrid import PowerGridClient
-
         chain = connect(self.rpc_url, accounts=self.accounts)
         return PowerGridClient(chain, self.contract, account=MANAGER_ACCOUNT)
 
@@ -73,8 +76,6 @@ class AppPage:
     error: str = ""             # the sentence shown instead of the dashboard
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
-
         display(self.widget)
 
 
@@ -87,8 +88,6 @@ def _sentence(exc: BaseException) -> str:
 
 
 def _notice(text: str, css_class: str, colour: str) -> Any:
-    import ipywidgets as widgets
-
     line = widgets.HTML(f'<span style="color:{colour}">{html.escape(text, quote=False)}</span>')
     line.add_class(css_class)
     return line
@@ -103,8 +102,6 @@ def _full_height(dashboard: Any) -> Any:
 
 def error_page(exc: BaseException) -> AppPage:
     """A page that shows one sentence saying what went wrong (class gc-app-error)."""
-    import ipywidgets as widgets
-
     text = _sentence(exc)
     return AppPage(widgets.VBox([_notice(text, "gc-app-error", "#cf222e")]), error=text)
 
@@ -112,7 +109,7 @@ def error_page(exc: BaseException) -> AppPage:
 def manager_page(*, live: bool = True) -> AppPage:
     """The manager platform: register users, query them, dispatch (thesis chapter 5)."""
     try:
-        from ..widgets.dashboards import ManagerDashboard
+        from ..widgets.dashboards import ManagerDashboard  # noqa: PLC0415 - in the try: a failure is one sentence
 
         dashboard = ManagerDashboard(PageContext.from_env().client(), live=live)
     except Exception as exc:
@@ -122,10 +119,8 @@ def manager_page(*, live: bool = True) -> AppPage:
 
 def user_page(query_string: str | None = None, *, live: bool = True) -> AppPage:
     """The user platform for the account in the page address (?account=...), with an account picker."""
-    import ipywidgets as widgets
-
     try:
-        from ..widgets.dashboards import UserDashboard
+        from ..widgets.dashboards import UserDashboard  # noqa: PLC0415 - in the try: a failure is one sentence
 
         client = PageContext.from_env().client()
         names = [account.name for account in client.chain.accounts if account.name != MANAGER_ACCOUNT]

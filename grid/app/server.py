@@ -35,6 +35,7 @@ from typing import Any
 from ..chain import Chain, connect
 from ..chain import process as node_process
 from ..errors import GridError
+from ..migrate import migrate
 from .page import ENV_ACCOUNTS, ENV_CONTRACT, ENV_RPC_URL
 
 APP_DIR = Path(__file__).resolve().parent
@@ -132,13 +133,13 @@ class AppServer:
     _urls: AppUrls | None = field(default=None, init=False, repr=False)
 
     # ----------------------------------------------------------- lifecycle
-    def __enter__(self) -> "AppServer":
+    def __enter__(self) -> AppServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def start(self) -> "AppServer":
+    def start(self) -> AppServer:
         """Connect the chain, migrate the contract, serve the pages; a GridError if anything fails.
 
         On failure, whatever was already started is stopped again.
@@ -153,8 +154,6 @@ class AppServer:
         try:
             # connect() refuses a state file for a URL node, in one sentence.
             self.chain = connect(target, accounts=self.accounts, state_file=self.state_file)
-            from ..migrate import migrate
-
             self.migration = migrate(self.chain, self.record_path or DEFAULT_RECORD)
             self._spawn_voila()
             self._wait_until_serving()
@@ -243,7 +242,8 @@ class AppServer:
                                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                             text=True, bufsize=1, start_new_session=True)
         except OSError as exc:
-            raise GridError(f"cannot start Voila ({exc.strerror}): run `make setup`", kind="unsupported") from None
+            raise GridError(f"cannot start Voila ({exc.strerror}): run `make setup`",
+                            kind="unsupported") from None
         threading.Thread(target=self._drain, name="voila-log", daemon=True).start()
         base = f"http://{HOST}:{self.port}/"
         self._urls = AppUrls(base=base, manager=f"{base}voila/render/manager.ipynb",
@@ -299,7 +299,7 @@ def _stop_voila(voila: subprocess.Popen, timeout: float = STOP_TIMEOUT_S) -> Non
 
 def _descendants(pid: int) -> list:
     try:
-        import psutil  # a dependency of ipykernel, so present wherever Voila is
+        import psutil  # noqa: PLC0415 - optional: a dependency of ipykernel, so present wherever Voila is
     except ImportError:
         return []
     try:

@@ -4,7 +4,8 @@ import sys
 
 from .cli import add_arguments, main
 
-parser = argparse.ArgumentParser(prog="python -m grid.bench",
-                                 description="Reproduce the thesis's chapter 6 on our stack, beside the floor.")
+parser = argparse.ArgumentParser(
+    prog="python -m grid.bench",
+    description="Reproduce the thesis's chapter 6 on our stack, beside the floor.")
 add_arguments(parser)
 sys.exit(main(parser.parse_args()))

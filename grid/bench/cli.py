@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import GridError
 from .options import DEFAULT_OUT, full_options, quick_options
+from .runner import run_bench
 
 
 def _repeats(text: str) -> int:
@@ -56,8 +57,6 @@ def options_from(args: argparse.Namespace):
 
 def main(args: argparse.Namespace) -> int:
     """Run the bench for parsed `args`; print the figures table and where the files are."""
-    from .runner import run_bench
-
     try:
         options = options_from(args)
         kind = "quick" if options.quick else "full"

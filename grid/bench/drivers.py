@@ -19,10 +19,13 @@ import http.client
 import json
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlparse
 
 from eth_abi import encode
+from eth_account import Account
+from web3 import Web3
+from web3.middleware import SignAndSendRawMiddlewareBuilder
 
 from ..accounts import NamedAccount
 from ..chain import LOCAL_MAX_FEE, LOCAL_PRIORITY_FEE, Chain, node_down
@@ -137,7 +140,7 @@ class TesterFloor(FloorDriver):
 class RpcFloor(FloorDriver):
     """Raw JSON-RPC: http.client, one kept-alive connection per thread, pre-encoded bodies."""
 
-    HEADERS = {"Content-Type": "application/json"}
+    HEADERS: ClassVar[dict[str, str]] = {"Content-Type": "application/json"}
 
     def __init__(self, chain: Chain, contract: PowerGridClient) -> None:
         self.chain = chain
@@ -202,8 +205,6 @@ class RpcFloor(FloorDriver):
         return wire_fee_fields(self.chain)
 
     def _signed(self, sender: NamedAccount, data: str, nonce: int) -> str:
-        from eth_account import Account
-
         fields = {"to": self.contract.address, "data": data, "gas": GAS_BASE, "value": 0,
                   "nonce": nonce, "chainId": self.chain.chain_id}
         fields.update(self.chain.fee_fields())
@@ -251,16 +252,12 @@ class Web3Driver:
     name = "web3"
 
     def __init__(self, chain: Chain, contract: PowerGridClient, signers: list[NamedAccount]) -> None:
-        from web3 import Web3
-
         if chain.target == "tester":
             w3 = Web3(chain.w3.provider)  # the same in-process chain, default middleware
         else:
             w3 = Web3(Web3.HTTPProvider(chain.rpc_url))
             locked = [a for a in signers if not chain.holds_key(a)]
             if locked:  # web3's documented way to send from keys it holds
-                from web3.middleware import SignAndSendRawMiddlewareBuilder
-
                 w3.middleware_onion.inject(
                     SignAndSendRawMiddlewareBuilder.build([a.private_key for a in locked]), layer=0)
         self.w3 = w3

@@ -34,7 +34,7 @@ class BenchOptions:
     progress: bool = True
     quick: bool = False
 
-    def checked(self) -> "BenchOptions":
+    def checked(self) -> BenchOptions:
         """These options, or a GridError with one sentence saying what is wrong."""
         if not self.chains:
             raise GridError("give at least one chain: --chain tester, --chain anvil or --chain URL",
@@ -46,18 +46,19 @@ class BenchOptions:
                                 kind="input")
         for name in ("repeats", "load_requests", "max_in_flight", "fixed_users"):
             value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < (2 if name == "repeats" else 1):
-                least = 2 if name == "repeats" else 1
+            least = 2 if name == "repeats" else 1
+            if not isinstance(value, int) or isinstance(value, bool) or value < least:
                 raise GridError(f"{name.replace('_', ' ')} must be a whole number of at least {least}, "
                                 f"not {value!r}", kind="input")
         if not self.blocks and not self.users:
             raise GridError("both grids are empty: give blocks or users values to measure", kind="input")
         for name, values, least in (("blocks", self.blocks, 0), ("users", self.users, 1)):
             if any(not isinstance(v, int) or isinstance(v, bool) or v < least for v in values):
-                raise GridError(f"the {name} grid takes whole numbers of at least {least}, not {list(values)}",
-                                kind="input")
+                raise GridError(f"the {name} grid takes whole numbers of at least {least}, "
+                                f"not {list(values)}", kind="input")
         if not isinstance(self.fixed_blocks, int) or self.fixed_blocks < 0:
-            raise GridError(f"fixed blocks must be a whole number >= 0, not {self.fixed_blocks!r}", kind="input")
+            raise GridError(f"fixed blocks must be a whole number >= 0, not {self.fixed_blocks!r}",
+                            kind="input")
         return self
 
     @property

@@ -119,7 +119,8 @@ def summary_table(result: BenchResult) -> str:
         grid, ref = ("blocks", blocks[0]) if blocks else ("users", users[0])
         where = f"{ref} {grid}"
         lines += [f"### {chain}", "",
-                  f"| function | p50 at {where} | floor p50 there | ratio to floor: there, median, worst cell "
+                  f"| function | p50 at {where} | floor p50 there "
+                  f"| ratio to floor: there, median, worst cell "
                   f"| web3.py p50 there | speed-up vs web3.py (median) | blocks scaling | users scaling |",
                   "|---|---|---|---|---|---|---|---|"]
         for function in FUNCTIONS:
@@ -128,7 +129,8 @@ def summary_table(result: BenchResult) -> str:
                 continue
             at = next(r for r in mine if r.grid == grid and r.value == ref)
             ratios = [r.ratio_to_floor for r in mine]
-            by_blocks = (_p50(rows, "blocks", blocks[-1], function) / _p50(rows, "blocks", blocks[0], function)
+            by_blocks = (_p50(rows, "blocks", blocks[-1], function)
+                         / _p50(rows, "blocks", blocks[0], function)
                          if len(blocks) > 1 else math.nan)
             by_users = (_p50(rows, "users", users[-1], function) / _p50(rows, "users", users[0], function)
                         if len(users) > 1 else math.nan)
@@ -162,4 +164,4 @@ def _pooled_median(values: list[float]) -> float:
     return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
-__all__ = ["Row", "BenchResult", "CONCURRENT", "write_csv", "read_csv", "summary_table"]
+__all__ = ["CONCURRENT", "BenchResult", "Row", "read_csv", "summary_table", "write_csv"]

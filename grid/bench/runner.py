@@ -22,14 +22,25 @@ from __future__ import annotations
 import math
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable
 
 from ..errors import GridError
-from .drivers import (CONSUME, FUNCTIONS, GENERATE, QUERY, TRANSFER, FloorDriver, Request,
-                      ToolkitDriver, Web3Driver, floor_driver)
+from .charts import save_charts
+from .drivers import (
+    CONSUME,
+    FUNCTIONS,
+    GENERATE,
+    QUERY,
+    TRANSFER,
+    FloorDriver,
+    Request,
+    ToolkitDriver,
+    Web3Driver,
+    floor_driver,
+)
 from .options import BenchOptions
 from .results import CONCURRENT, BenchResult, Row, write_csv
 from .stats import summarize
@@ -104,13 +115,11 @@ def _write_outputs(result: BenchResult) -> None:
     result.summary_path.write_text(f"# Bench summary ({'quick' if result.options.quick else 'full'} run, "
                                    f"{result.wall_s:.0f} s)\n\n{result.summary()}\n", encoding="utf-8")
     if result.options.charts:
-        from .charts import save_charts
-
         result.chart_paths = save_charts(result.rows, out)
 
 
 def _progress(options: BenchOptions, total: int):
-    from tqdm.auto import tqdm
+    from tqdm.auto import tqdm  # noqa: PLC0415 - only when a bench runs: grid.cli imports the bench's options
 
     return tqdm(total=total, unit="req", disable=not options.progress, file=sys.stderr,
                 desc="bench", dynamic_ncols=True, mininterval=0.5)
@@ -288,7 +297,7 @@ def _load_rounds(users: list, total: int) -> list[list[list[Request]]]:
     """
     per_user = [total // len(users) + (i < total % len(users)) for i in range(len(users))]
     rounds: list[list[list[Request]]] = [[] for _ in range(LOAD_ROUNDS)]
-    for i, (user, count) in enumerate(zip(users, per_user)):
+    for i, (user, count) in enumerate(zip(users, per_user, strict=True)):
         parts: list[list[Request]] = [[] for _ in range(LOAD_ROUNDS)]
         for j in range(count):
             parts[(i + j) % LOAD_ROUNDS].append(Request(GENERATE, user.account))

@@ -7,8 +7,8 @@ the two nearest ranks (numpy's default, `statistics.quantiles(method="inclusive"
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ holds U + 4 users in the contract.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from eth_abi import encode
 

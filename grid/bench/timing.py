@@ -46,7 +46,7 @@ class Trace:
 
 @contextmanager
 def recording(provider, attribute: str = "make_request"):
-    """Record (method, seconds) of every request `provider.<attribute>(method, params)` sends inside the block.
+    """Record (method, seconds) of every request `provider.<attribute>(method, params)` sends in the block.
 
     For web3, patch the provider before its first request: web3 caches its
     request function, so a later patch sees only calls that bypass web3's
@@ -78,7 +78,7 @@ def recording(provider, attribute: str = "make_request"):
 
 
 def traced(name: str, chain: Chain, action: Callable[[], Any], repeats: int) -> list[Trace]:
-    """Run `action()` `repeats` times (after one warm-up) with every JSON-RPC request the toolkit sends timed."""
+    """Run `action()` `repeats` times (after one warm-up), timing every JSON-RPC request the toolkit sends."""
     action()  # warm-up: caches, connection, nonces
     out = []
     with chain.record_requests() as log:

@@ -17,9 +17,32 @@ from __future__ import annotations
 from .anvil import AnvilProcess, anvil_binary
 from .base import MAX_ACCOUNTS, TARGETS, Chain, connect
 from .constants import THESIS_CHAIN_ID, THESIS_GENESIS_TIMESTAMP
-from .transport import (LOCAL_MAX_FEE, LOCAL_PRIORITY_FEE, LogRecord, Receipt, RpcFailed, Transport, TxReverted,
-                        node_down)
+from .transport import (
+                        LOCAL_MAX_FEE,
+                        LOCAL_PRIORITY_FEE,
+                        LogRecord,
+                        Receipt,
+                        RpcFailed,
+                        Transport,
+                        TxReverted,
+                        node_down,
+)
 
-__all__ = ["LOCAL_MAX_FEE", "AnvilProcess", "anvil_binary", "LOCAL_PRIORITY_FEE", "MAX_ACCOUNTS", "TARGETS", "THESIS_CHAIN_ID",
-           "THESIS_GENESIS_TIMESTAMP", "Chain", "LogRecord", "Receipt", "RpcFailed", "Transport", "TxReverted",
-           "connect", "node_down"]
+__all__ = [
+                        "LOCAL_MAX_FEE",
+                        "LOCAL_PRIORITY_FEE",
+                        "MAX_ACCOUNTS",
+                        "TARGETS",
+                        "THESIS_CHAIN_ID",
+                        "THESIS_GENESIS_TIMESTAMP",
+                        "AnvilProcess",
+                        "Chain",
+                        "LogRecord",
+                        "Receipt",
+                        "RpcFailed",
+                        "Transport",
+                        "TxReverted",
+                        "anvil_binary",
+                        "connect",
+                        "node_down",
+]

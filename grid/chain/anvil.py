@@ -87,7 +87,7 @@ class AnvilProcess:
     @classmethod
     def start(cls, *, chain_id: int = THESIS_CHAIN_ID, accounts: int = 10,
               mnemonic: str = TEST_MNEMONIC, state_file: str | os.PathLike | None = None,
-              port: int = 0, host: str = "127.0.0.1", extra_args: list[str] | None = None) -> "AnvilProcess":
+              port: int = 0, host: str = "127.0.0.1", extra_args: list[str] | None = None) -> AnvilProcess:
         """Spawn anvil and block until it listens (or raise a readable GridError)."""
         binary = anvil_binary()
         args = [str(binary), "--host", host, "--port", str(port),

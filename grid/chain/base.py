@@ -20,8 +20,8 @@ from web3.middleware import AttributeDictMiddleware
 from ..accounts import TEST_MNEMONIC, Accounts, NamedAccount, mnemonic_from_env
 from ..errors import GridError
 from .anvil import AnvilProcess
-from .geth import GethProcess
 from .constants import THESIS_CHAIN_ID
+from .geth import GethProcess
 from .rpc import RpcTransport
 from .tester import TesterTransport, tester_web3
 from .transport import Receipt, RpcFailed, Transport
@@ -72,8 +72,8 @@ class Chain:
     def _live(self) -> Transport:
         """The transport, or a readable GridError once the chain is closed."""
         if self.closed:
-            raise GridError(f"this {self.target} chain is closed: connect again with connect({self.target!r})",
-                            kind="node")
+            raise GridError(f"this {self.target} chain is closed: "
+                            f"connect again with connect({self.target!r})", kind="node")
         return self._transport
 
     # -- reading the chain

@@ -51,7 +51,7 @@ class GethProcess:
     datadir: tempfile.TemporaryDirectory
 
     @classmethod
-    def start(cls) -> "GethProcess":
+    def start(cls) -> GethProcess:
         """Spawn `geth --dev` on a free loopback port and wait until it answers."""
         binary = geth_binary()
         port = _free_port()

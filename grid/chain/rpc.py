@@ -14,8 +14,19 @@ from hexbytes import HexBytes
 from ..accounts import NamedAccount
 from ..errors import GridError
 from .jsonrpc import HttpStatusError, JsonRpcConnection, NodeUnreachable
-from .transport import (LOCAL_MAX_FEE, LOCAL_PRIORITY_FEE, Receipt, RpcFailed, TxReverted, iter_logs,
-                        node_down, not_a_node, refused, to_rpc, unsupported)
+from .transport import (
+    LOCAL_MAX_FEE,
+    LOCAL_PRIORITY_FEE,
+    Receipt,
+    RpcFailed,
+    TxReverted,
+    iter_logs,
+    node_down,
+    not_a_node,
+    refused,
+    to_rpc,
+    unsupported,
+)
 
 RECEIPT_POLL_S = 0.002
 RECEIPT_TIMEOUT_S = 120.0
@@ -185,7 +196,8 @@ class RpcTransport:
         try:
             self.rpc("evm_setAutomine", [bool(on)])
         except RpcFailed:
-            raise unsupported("switch automine (no evm_setAutomine)", "use the tester or anvil chain") from None
+            raise unsupported("switch automine (no evm_setAutomine)",
+                              "use the tester or anvil chain") from None
 
     def set_interval_mining(self, seconds: float) -> None:
         try:

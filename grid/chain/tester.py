@@ -20,8 +20,16 @@ from web3.providers.eth_tester.defaults import API_ENDPOINTS, static_return
 from ..accounts import Accounts, NamedAccount
 from ..errors import GridError
 from .constants import THESIS_CHAIN_ID, THESIS_GENESIS_TIMESTAMP
-from .transport import (LOCAL_MAX_FEE, LOCAL_PRIORITY_FEE, Receipt, RpcFailed, TxReverted, iter_logs, refused,
-                        unsupported)
+from .transport import (
+    LOCAL_MAX_FEE,
+    LOCAL_PRIORITY_FEE,
+    Receipt,
+    RpcFailed,
+    TxReverted,
+    iter_logs,
+    refused,
+    unsupported,
+)
 
 TESTER_BALANCE_WEI = 10_000 * 10**18
 

@@ -146,7 +146,10 @@ def python_value(abi_type: str, value: Any) -> Any:
 
 
 def tuple_members(abi_type: str) -> list[str]:
-    """The member types of a canonical tuple type: "(address,(uint8,bool)[])" -> ["address", "(uint8,bool)[]"]."""
+    """The member types of a canonical tuple type.
+
+    "(address,(uint8,bool)[])" -> ["address", "(uint8,bool)[]"]
+    """
     members, depth, start = [], 0, 1
     for i, char in enumerate(abi_type[:abi_type.rindex(")") + 1]):
         if char == "(":
@@ -200,7 +203,10 @@ class ContractABI:
         """Index an artifact's ABI."""
         constructor = next((i for i in abi if i.get("type") == "constructor"),
                            {"type": "constructor", "inputs": []})
-        return cls(functions={i["name"]: FunctionSpec.from_abi(i) for i in abi if i.get("type") == "function"},
+        return cls(functions={i["name"]: FunctionSpec.from_abi(i)
+                              for i in abi if i.get("type") == "function"},
                    constructor=FunctionSpec.from_abi(constructor),
-                   events={e.topic: e for e in (EventSpec.from_abi(i) for i in abi if i.get("type") == "event")},
-                   errors={e.selector: e for e in (ErrorSpec.from_abi(i) for i in abi if i.get("type") == "error")})
+                   events={e.topic: e
+                           for e in (EventSpec.from_abi(i) for i in abi if i.get("type") == "event")},
+                   errors={e.selector: e
+                           for e in (ErrorSpec.from_abi(i) for i in abi if i.get("type") == "error")})

@@ -73,9 +73,11 @@ class ContractClient:
         who = chain.account(sender)
         spec = ContractABI.from_abi(artifact.abi).constructor
         if not artifact.bytecode or artifact.bytecode == "0x":
-            raise GridError(f"{artifact.contract_name} has no bytecode (an interface or an abstract "
-                            f"contract cannot be deployed): deploy a contract that implements it", kind="input")
-        values = _check_values(chain, rules, spec, constructor_args, f"{artifact.contract_name}'s constructor")
+            raise GridError(f"{artifact.contract_name} has no bytecode "
+                            "(an interface or an abstract contract cannot be deployed): "
+                            "deploy a contract that implements it", kind="input")
+        values = _check_values(chain, rules, spec, constructor_args,
+                               f"{artifact.contract_name}'s constructor")
         amount = _check_value(spec, value)
         data = bytes.fromhex(artifact.bytecode[2:]) + spec.encode(values)[len(spec.selector):]
         gas = rules.deploy_gas()
@@ -92,7 +94,8 @@ class ContractClient:
             contract=receipt.contract_address, input=artifact.bytecode[:10] + "...",
             decoded_input={labelled(p): v for p, v in zip(spec.inputs, values, strict=True)},
             decoded_output={}, block_number=receipt.block_number, tx_hash=receipt.tx_hash,
-            gas_used=receipt.gas_used, note=f"{artifact.contract_name} deployed at {receipt.contract_address}",
+            gas_used=receipt.gas_used,
+            note=f"{artifact.contract_name} deployed at {receipt.contract_address}",
             events=client.decode_events(receipt), value=amount))
         return client
 
@@ -177,7 +180,8 @@ class ContractClient:
                 out.append(DecodedEvent("(unknown event)", {"topics": ["0x" + t.hex() for t in log.topics],
                                                             "data": "0x" + log.data.hex()}, log.address))
                 continue
-            out.append(DecodedEvent(event.name, event.decode(log.topics, log.data), log.address, event.signature))
+            out.append(DecodedEvent(event.name, event.decode(log.topics, log.data), log.address,
+                                    event.signature))
         return tuple(out)
 
     def spec(self, function: Any) -> FunctionSpec:

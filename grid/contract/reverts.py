@@ -60,8 +60,8 @@ def decode_revert_reason(data: bytes, errors: Mapping[bytes, ErrorSpec] | None =
         values = decode([t for t, _ in spec.inputs], data[4:])
     except Exception:
         return f"the custom error {spec.name}, whose arguments could not be decoded"
-    shown = ", ".join(f"{name}={_shown(kind, v)}"
-                      for name, (kind, _), v in zip(argument_names(spec.inputs), spec.inputs, values, strict=True))
+    named = zip(argument_names(spec.inputs), spec.inputs, values, strict=True)
+    shown = ", ".join(f"{name}={_shown(kind, v)}" for name, (kind, _), v in named)
     return f"{spec.name}({shown})"
 
 

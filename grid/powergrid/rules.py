@@ -8,6 +8,7 @@ client. Amounts are the contract's units (Wh in the lessons).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..accounts import NamedAccount
@@ -33,7 +34,7 @@ DEPLOY_GAS = 3_000_000
 class PowerGenerationRules(ContractRules):
     """The seed contract's `require`s and quirks, checked before sending."""
 
-    labels = {
+    labels: Mapping[str, str] = {
         "addr": "the user's address",
         "_to": "the buyer's address",
         "_value": "the amount",
@@ -46,7 +47,8 @@ class PowerGenerationRules(ContractRules):
     allow_empty_strings = False   # an empty name, location or instruction is a typing slip
 
     def gas_limit(self, spec: FunctionSpec, values: list) -> int:
-        return GAS_BASE + GAS_PER_STRING_WORD * sum(len(v.encode()) // 32 + 1 for v in values if isinstance(v, str))
+        return GAS_BASE + GAS_PER_STRING_WORD * sum(len(v.encode()) // 32 + 1
+                                                    for v in values if isinstance(v, str))
 
     def deploy_gas(self) -> int:
         return DEPLOY_GAS
@@ -78,17 +80,19 @@ class PowerGenerationRules(ContractRules):
             balance = client.user_member(who.address, "usePower")
             if amount > balance:
                 return GridError(f"{who.name} has only {balance} unit(s) of purchased power, fewer than "
-                                 f"{amount}: buy more from a generator first", kind="revert", function=function)
+                                 f"{amount}: buy more from a generator first", kind="revert",
+                                 function=function)
         return None
 
     def _check_transfer(self, client: PowerGridClient, who: NamedAccount, buyer: str, amount: int) -> Verdict:
         if not client.rights(who.address)[0]:
             return GridError(f"{who.name} has no generation right, so it cannot sell power: ask the "
-                             f"administrator to register it as a generator", kind="permission", function="Transfer")
-        if not client.rights(buyer)[1]:
-            return GridError(f"{self.describe(client, buyer)} has no consumption right, so it cannot buy power: "
-                             f"ask the administrator to register it as a consumer", kind="permission",
+                             f"administrator to register it as a generator", kind="permission",
                              function="Transfer")
+        if not client.rights(buyer)[1]:
+            return GridError(f"{self.describe(client, buyer)} has no consumption right, so it cannot "
+                             f"buy power: ask the administrator to register it as a consumer",
+                             kind="permission", function="Transfer")
         balance = client.user_member(buyer, "usePower")
         if amount == 0:
             return GridError("the amount to sell must be above 0 (the contract's check "
@@ -96,7 +100,8 @@ class PowerGenerationRules(ContractRules):
                              kind="revert", function="Transfer")
         if balance + amount >= 2**256:
             return GridError(f"selling {amount} would overflow {self.describe(client, buyer)}'s balance of "
-                             f"{balance} (uint256): give a smaller amount", kind="revert", function="Transfer")
+                             f"{balance} (uint256): give a smaller amount", kind="revert",
+                             function="Transfer")
         return None
 
 
