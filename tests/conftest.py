@@ -6,6 +6,7 @@ import pytest
 from grid.chain import connect
 from grid.powergrid import PowerGridClient
 from grid.powergrid.cast import CAST  # section 5.2.2's cast: (account, name, location, generate, consume)
+from grid.widgets.common import LiveWidget
 
 CHAINS = ["tester", pytest.param("anvil", marks=pytest.mark.anvil)]
 
@@ -35,3 +36,26 @@ def client(deployed, chain):
     chain.revert(snap)
     while len(deployed.log) > before:
         deployed.log._entries.pop()
+
+
+# ------------------------------------------------------------ the two platforms
+@pytest.fixture
+def close_dashboards(monkeypatch):
+    """Close every dashboard a test built: the module's shared client log outlives the test."""
+    built = []
+    start = LiveWidget._start_live
+
+    def recording(self, *args, **kwargs):
+        built.append(self)
+        return start(self, *args, **kwargs)
+
+    monkeypatch.setattr(LiveWidget, "_start_live", recording)
+    yield
+    for dashboard in built:
+        dashboard.close()
+
+
+@pytest.fixture
+def fresh(client, chain):
+    """A newly deployed contract with nobody registered (rolled back with `client`'s snapshot)."""
+    return PowerGridClient.deploy(chain)

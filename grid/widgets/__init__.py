@@ -15,8 +15,8 @@ from typing import Any
 
 _EXPORTS = {
     "ContractConsole": "console",
-    "UserDashboard": "dashboards",
-    "ManagerDashboard": "dashboards",
+    "UserDashboard": "user",
+    "ManagerDashboard": "manager",
     "BlockExplorer": "explorer",
     "MessageLine": "common",
     "BlockWatcher": "common",

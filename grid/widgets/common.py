@@ -1,5 +1,9 @@
 """What every grid widget shares: a one-sentence message line, safe actions, live refresh.
 
+`LiveWidget` is the base of the two platforms (`grid.widgets.user` and
+`grid.widgets.manager`): its view redraws after every transaction of the
+shared log and whenever the chain moves on.
+
 A widget action never shows a traceback. `MessageLine.run(action)` runs it and
 shows either its success text or the one sentence of the `GridError` it raised
 (a bad input, a missing right, a revert, a node that is down). `BlockWatcher`
@@ -10,12 +14,17 @@ from __future__ import annotations
 
 import asyncio
 import html
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as widgets
+from IPython.display import display
 
+from ..accounts import NamedAccount
 from ..chain import Chain
 from ..errors import GridError
+from ..powergrid import PowerGridClient
+from ..txlog import TxLog, TxLogEntry
 
 # Colours readable on light and dark themes; the icon carries the meaning too.
 # Text symbols, not emoji: a classroom browser may have no colour-emoji font.
@@ -26,6 +35,7 @@ _STYLES = {
     "error": ("\u2716", "#cf222e"),     # heavy multiplication x
 }
 DEFAULT_REFRESH_S = 1.0
+_READ_LOG_CAPACITY = 100         # the private log of a dashboard's own queries
 
 
 class MessageLine:
@@ -139,3 +149,112 @@ class BlockWatcher:
                 if self.on_error:
                     self.on_error(GridError(f"refresh failed ({type(exc).__name__}: {exc})", kind="node"))
             await asyncio.sleep(self.interval)
+
+
+# ------------------------------------------------------------ the platforms' parts
+def reader(client: PowerGridClient, account: str | NamedAccount) -> PowerGridClient:
+    """`client` acting as `account`, with its own small log: refreshes must not flood the shared one."""
+    twin = client.using(account)
+    twin.log = TxLog(capacity=_READ_LOG_CAPACITY)
+    return twin
+
+
+def value_display(css_class: str, width: str = "auto") -> widgets.HTML:
+    """An HTML value display with a CSS class (the browser test finds values by class)."""
+    display_widget = widgets.HTML(value="", layout=widgets.Layout(width=width))
+    display_widget.add_class(css_class)
+    return display_widget
+
+
+def labelled_row(label: str, value: widgets.Widget, hint: str = "") -> widgets.HBox:
+    """A bold label (with an optional small hint) beside a value."""
+    title = f"<b>{html.escape(label)}</b>" + (f' <small style="opacity:.7">{html.escape(hint)}</small>'
+                                              if hint else "")
+    return widgets.HBox([widgets.HTML(title, layout=widgets.Layout(width="55%")), value])
+
+
+def action_button(description: str, css_class: str, style: str = "primary") -> widgets.Button:
+    """A button with a CSS class."""
+    button = widgets.Button(description=description, button_style=style)
+    button.add_class(css_class)
+    return button
+
+
+def text_box(css_class: str, placeholder: str, description: str = "", value: str = "") -> widgets.Text:
+    """A full-width text box with a CSS class."""
+    text = widgets.Text(value=value, placeholder=placeholder, description=description,
+                        layout=widgets.Layout(width="auto"))
+    text.add_class(css_class)
+    return text
+
+
+def note_html(note: str) -> str:
+    """A note in the warning colour (empty when there is none)."""
+    return f'<span style="color:#9a6700">{html.escape(note)}</span>' if note else ""
+
+
+class LiveWidget:
+    """What both dashboards share: a message line, the log subscription and the block watcher."""
+
+    message: MessageLine
+    client: PowerGridClient
+
+    def _start_live(self, live: bool, refresh_interval: float) -> None:
+        self._refreshing = False
+        self._node_problem: str | None = None  # the node error shown, so it is said once
+        self._unsubscribe: Callable[[], None] | None = self.client.log.subscribe(self._on_log_entry)
+        self.watcher = BlockWatcher(self.client.chain, self.refresh, interval=refresh_interval,
+                                    on_error=self._show_node_problem)
+        self.refresh()
+        if live:
+            self.watcher.start()
+
+    def _on_log_entry(self, entry: TxLogEntry) -> None:
+        # Calls change nothing on the chain; only transactions warrant a refresh.
+        if entry.kind == "transaction":
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Read the chain again and redraw; never raises (a node problem goes to the message line)."""
+        if self._refreshing:
+            return
+        self._refreshing = True
+        try:
+            block = self.client.chain.block_number
+            self._read_and_draw()
+            self.watcher.last_block = block  # this block is drawn: the watcher need not redo it
+            if self._node_problem is not None:
+                if self.message.text == self._node_problem:
+                    self.message.show("The node answers again: the view is up to date.", "info")
+                self._node_problem = None
+        except GridError as exc:
+            if exc.kind == "node":
+                self._show_node_problem(exc)
+            else:
+                self.message.show(f"Could not refresh: {exc.message}", "warning")
+        except Exception as exc:  # a bug of ours must not break the page's refresh loop
+            self.message.show(f"Could not refresh (unexpected {type(exc).__name__}: {exc}); please "
+                              f"report this to your teacher.", "warning")
+        finally:
+            self._refreshing = False
+
+    def _show_node_problem(self, exc: GridError) -> None:
+        # Said once, when the node stops answering: the watcher calls this every
+        # interval while it is down, and must not overwrite the user's messages.
+        if self._node_problem is None:
+            text = sentence(exc.message)
+            self.message.show(text, "error")
+            self._node_problem = text
+
+    def close(self) -> None:
+        """Stop refreshing (background polling and the log subscription)."""
+        self.watcher.stop()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def _read_and_draw(self) -> None:  # pragma: no cover - each dashboard defines it
+        raise NotImplementedError
+
+    def _ipython_display_(self) -> None:
+        display(self.widget)  # type: ignore[attr-defined]

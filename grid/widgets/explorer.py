@@ -41,8 +41,15 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from ..errors import GridError
-from ..explorer import (BlockSummary, TxSummary, block_transactions, format_blocks, format_transactions,
-                        recent_blocks, short_hash)
+from ..explorer import (
+    BlockSummary,
+    TxSummary,
+    block_transactions,
+    format_blocks,
+    format_transactions,
+    recent_blocks,
+    short_hash,
+)
 from .common import BlockWatcher, MessageLine, sentence
 
 DEFAULT_COUNT = 10
@@ -76,7 +83,8 @@ class BlockExplorer:
         self.block_select.add_class("gc-explorer-block-select")
         self.block_input = widgets.Text(placeholder="block number", layout=widgets.Layout(width="140px"))
         self.block_input.add_class("gc-explorer-block-input")
-        self.show_button = widgets.Button(description="Show block", tooltip="show the block typed on the left")
+        self.show_button = widgets.Button(description="Show block",
+                                          tooltip="show the block typed on the left")
         self.show_button.add_class("gc-explorer-show-button")
         self.transactions_html = widgets.HTML()
         self.transactions_html.add_class("gc-explorer-transactions")
@@ -118,7 +126,8 @@ class BlockExplorer:
             self.selected_block, self.transactions = picked, txs
             self._render()
             return picked
-        return self.message.run(load, lambda n: f"Block {n}: {len(self.transactions)} transaction(s).") is not None
+        said = self.message.run(load, lambda n: f"Block {n}: {len(self.transactions)} transaction(s).")
+        return said is not None
 
     def start(self) -> bool:
         """Refresh live whenever the chain moves on (needs a running kernel); False in tests."""
@@ -193,7 +202,8 @@ class BlockExplorer:
             cells = [str(b.number), f'<span title="{b.hash}" style="{_MONO}">{short_hash(b.hash)}</span>',
                      b.time, str(b.transaction_count), f"{b.gas_used:,}", fee]
             rows.append(f'<tr class="gc-explorer-block-row gc-explorer-block-{b.number}{picked}" '
-                        f'style="{weight}">' + "".join(f'<td style="{_CELL}">{c}</td>' for c in cells) + "</tr>")
+                        f'style="{weight}">'
+                        + "".join(f'<td style="{_CELL}">{c}</td>' for c in cells) + "</tr>")
         return f'<table style="border-collapse:collapse;font-size:90%"><tr>{head}</tr>{"".join(rows)}</table>'
 
     def _transactions_table(self) -> str:
@@ -210,7 +220,8 @@ class BlockExplorer:
             cells = [str(tx.index), f'<span title="{tx.hash}" style="{_MONO}">{short_hash(tx.hash)}</span>',
                      f'<span title="{tx.sender}">{html.escape(sender)}</span>',
                      f'<span title="{tx.to or ""}">{html.escape(to)}</span>',
-                     f'<span class="gc-explorer-tx-call" style="{_MONO}">{html.escape(tx.call_text())}</span>',
+                     f'<span class="gc-explorer-tx-call" style="{_MONO}">'
+                     f'{html.escape(tx.call_text())}</span>',
                      f'<span style="color:{colour}">{tx.status}</span>', f"{tx.gas_used:,}"]
             rows.append(f'<tr class="gc-explorer-tx gc-explorer-tx-{tx.status}">'
                         + "".join(f'<td style="{_CELL}">{c}</td>' for c in cells) + "</tr>")

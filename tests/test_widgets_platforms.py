@@ -1,4 +1,6 @@
-"""The user and manager platforms, driven through their Python API on eth-tester and anvil.
+"""The user and manager platforms: the thesis flow, live refresh, a node that is down, the CSS contract.
+
+Both are driven through their Python API on eth-tester and anvil.
 
 Expected values come from the thesis's cast (grid.powergrid.cast.CAST, from data/thesis_cast.json) and the
 arithmetic of section 5.2.2 (sell 100 before generating: -100; generate 10:
@@ -9,115 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import re
-from html.parser import HTMLParser
 
 import pytest
+from platform_support import assert_one_error, fill_register, shown, table_rows
 
-import grid.widgets.dashboards as dashboards_module
-from grid.chain import connect
-from grid.chain import node_down
+import grid.widgets.manager as manager_module
+import grid.widgets.user as user_module
+from grid.chain import connect, node_down
 from grid.powergrid import PowerGridClient
 from grid.powergrid.cast import CAST
 from grid.widgets import ManagerDashboard, UserDashboard
 
-NOT_ADMIN = "consumer1"
-
-
-# ------------------------------------------------------------------ helpers
-class _Rows(HTMLParser):
-    """Each <tr class="gc-manager-user-row"> of the users table as {css suffix: text}."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[dict[str, str]] = []
-        self._cell: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        classes = dict(attrs).get("class", "") or ""
-        if tag == "tr" and "gc-manager-user-row" in classes:
-            self.rows.append({"data-address": dict(attrs)["data-address"]})
-        elif tag == "td" and self.rows and classes.startswith("gc-manager-user-"):
-            self._cell = classes.removeprefix("gc-manager-user-")
-            self.rows[-1][self._cell] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "td":
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._cell:
-            self.rows[-1][self._cell] += data
-
-
-def table_rows(manager: ManagerDashboard) -> dict[str, dict[str, str]]:
-    parser = _Rows()
-    parser.feed(manager.users_table.value)
-    return {row["data-address"]: row for row in parser.rows}
-
-
-def shown(display) -> str:
-    """The text a browser shows for a value display (HTML-unescaped)."""
-    import html
-    return html.unescape(re.sub("<[^>]+>", "", display.value))
-
-
-def fill_register(manager: ManagerDashboard, address: str, name: str, location: str, generate: bool,
-                  consume: bool) -> None:
-    manager.register_address.value = address
-    manager.register_name.value = name
-    manager.register_location.value = location
-    manager.register_generate.value = generate
-    manager.register_consume.value = consume
-
-
-class NothingSent:
-    """Assert that no block was mined and no account's nonce moved."""
-
-    def __init__(self, chain, client) -> None:
-        self.chain, self.client = chain, client
-
-    def __enter__(self):
-        self.block = self.chain.block_number
-        self.nonces = [self.chain.w3.eth.get_transaction_count(a.address) for a in self.chain.accounts]
-        self.logged = len(self.client.log.transactions)
-        return self
-
-    def __exit__(self, *exc):
-        if exc[0] is None:
-            assert self.chain.block_number == self.block
-            assert [self.chain.w3.eth.get_transaction_count(a.address)
-                    for a in self.chain.accounts] == self.nonces
-            assert len(self.client.log.transactions) == self.logged
-
-
-def assert_one_error(message_line, *fragments: str) -> None:
-    assert message_line.kind == "error", message_line.text
-    text = message_line.text
-    assert text and "\n" not in text and "Traceback" not in text and "Unexpected" not in text, text
-    for fragment in fragments:
-        assert fragment.lower() in text.lower(), text
-
-
-@pytest.fixture(autouse=True)
-def close_dashboards(monkeypatch):
-    """Close every dashboard a test built: the module's shared client log outlives the test."""
-    built = []
-    start = dashboards_module._LiveWidget._start_live
-
-    def recording(self, *args, **kwargs):
-        built.append(self)
-        return start(self, *args, **kwargs)
-
-    monkeypatch.setattr(dashboards_module._LiveWidget, "_start_live", recording)
-    yield
-    for dashboard in built:
-        dashboard.close()
-
-
-@pytest.fixture
-def fresh(client, chain):
-    """A newly deployed contract with nobody registered (rolled back with `client`'s snapshot)."""
-    return PowerGridClient.deploy(chain)
+pytestmark = pytest.mark.usefixtures("close_dashboards")
 
 
 # --------------------------------------------------------- the thesis flow
@@ -163,7 +68,7 @@ def test_manager_registers_and_users_act_the_thesis_scenario(fresh, chain):
     assert shown(consumer.remaining_display) == str(100 - 30)
     assert shown(consumer.total_use_display) == "30"
 
-    manager.dispatch_target.value = dashboards_module.ALL_USERS
+    manager.dispatch_target.value = manager_module.ALL_USERS
     manager.dispatch_text.value = "stop"
     manager.dispatch_button.click()
     assert manager.message.kind == "ok"
@@ -179,7 +84,8 @@ def test_manager_registers_and_users_act_the_thesis_scenario(fresh, chain):
     # The chain agrees, read independently through storage.
     assert fresh.user_record("generator1").generation_balance == -90
     assert fresh.user_record("consumer2").dispatch == "stop"
-    assert "PowerProviderOne | generator1 | Sundsvall | generator | -90 | 10 | 0 | 0 | stop" in manager.summary()
+    row = "PowerProviderOne | generator1 | Sundsvall | generator | -90 | 10 | 0 | 0 | stop"
+    assert row in manager.summary()
     assert "generation balance: -90" in generator.summary()
     assert "remaining purchased power: 70" in consumer.summary()
 
@@ -231,7 +137,8 @@ def test_rights_are_shown_and_unavailable_actions_disabled(client, chain):
 
     consumer = UserDashboard(client, "consumer1", live=False)
     assert consumer.generate_button.disabled and consumer.sell_button.disabled
-    assert consumer.sell_buyer.disabled and consumer.sell_amount.disabled and consumer.generate_amount.disabled
+    assert consumer.sell_buyer.disabled and consumer.sell_amount.disabled
+    assert consumer.generate_amount.disabled
     assert not consumer.consume_button.disabled
     assert consumer.generator_note == \
         "consumer1 has no generation right: ask the manager to register it as a generator"
@@ -318,155 +225,6 @@ def test_live_is_a_no_op_without_an_event_loop(client):
     assert "after close" not in dash.users_table.value      # unsubscribed: no redraw
 
 
-# ------------------------------------------------------------ bad inputs
-BAD_AMOUNTS = [
-    ("-5", "negative"),
-    ("0", "above 0"),
-    (str(2**256), "too large"),
-    ("abc", "whole number"),
-    ("", "whole number"),
-    ("1.5", "whole number"),
-]
-
-
-@pytest.mark.parametrize("text, says", BAD_AMOUNTS)
-def test_bad_amounts_send_nothing(client, chain, text, says):
-    generator = UserDashboard(client, "generator1", live=False)
-    consumer = UserDashboard(client, "consumer1", live=False)
-    generator.sell_buyer.value = "consumer1"
-    for dash, box, button in ((generator, generator.generate_amount, generator.generate_button),
-                              (generator, generator.sell_amount, generator.sell_button),
-                              (consumer, consumer.consume_amount, consumer.consume_button)):
-        box.value = text
-        with NothingSent(chain, client):
-            button.click()
-        assert_one_error(dash.message, says)
-
-
-def test_an_amount_beyond_int256_is_refused_for_generation(client, chain):
-    generator = UserDashboard(client, "generator1", live=False)
-    generator.generate_amount.value = str(2**255)
-    with NothingSent(chain, client):
-        generator.generate_button.click()
-    assert_one_error(generator.message, "int256")
-
-
-def test_consuming_more_than_bought_sends_nothing(client, chain):
-    client.sell_power("consumer1", 5, sender="generator1")
-    consumer = UserDashboard(client, "consumer1", live=False)
-    consumer.consume_amount.value = "6"
-    with NothingSent(chain, client):
-        consumer.consume_button.click()
-    assert_one_error(consumer.message, "only 5 unit")
-
-
-def _wrong_checksum(address: str) -> str:
-    body = address[2:]
-    i = next(i for i, ch in enumerate(body) if ch.isalpha())
-    return "0x" + body[:i] + body[i].swapcase() + body[i + 1:]
-
-
-@pytest.mark.parametrize("buyer, says", [
-    ("0x1234", "not an address"),
-    ("wrong-checksum", "checksum"),
-    ("", "missing"),
-    ("nobody", "unknown account"),
-    ("generator2", "no consumption right"),
-])
-def test_bad_buyers_send_nothing(client, chain, buyer, says):
-    if buyer == "wrong-checksum":
-        buyer = _wrong_checksum(chain.account("consumer1").address)
-    generator = UserDashboard(client, "generator1", live=False)
-    generator.sell_buyer.value = buyer
-    generator.sell_amount.value = "10"
-    with NothingSent(chain, client):
-        generator.sell_button.click()
-    assert_one_error(generator.message, says)
-
-
-@pytest.mark.parametrize("who, button, says", [
-    ("consumer1", "generate_button", "consumer1 has no generation right: ask the manager to register it as a generator"),
-    ("consumer1", "sell_button", "consumer1 has no generation right"),
-    ("generator1", "consume_button", "generator1 has no consumption right: ask the manager"),
-    ("user5", "generate_button", "user5 is not registered yet"),
-    ("user5", "consume_button", "user5 is not registered yet"),
-])
-def test_missing_rights_send_nothing_even_when_clicked_through_the_api(client, chain, who, button, says):
-    dash = UserDashboard(client, who, live=False)
-    dash.generate_amount.value = dash.sell_amount.value = dash.consume_amount.value = "10"
-    dash.sell_buyer.value = "consumer1"
-    assert getattr(dash, button).disabled
-    with NothingSent(chain, client):
-        getattr(dash, button).click()
-    assert_one_error(dash.message, says)
-
-
-def test_a_non_admin_manager_is_disabled_and_sends_nothing(client, chain):
-    manager = ManagerDashboard(client.using(NOT_ADMIN), live=False)
-    assert not manager.is_admin
-    assert "consumer1 is not the administrator (admin is)" in manager.status
-    assert all(c.disabled for c in (manager.register_button, manager.register_address, manager.dispatch_button,
-                                    manager.dispatch_text, manager.dispatch_target))
-    assert len(table_rows(manager)) == len(CAST)    # the query interface still reads: storage is public
-    fill_register(manager, "user5", "X", "Y", True, True)
-    manager.dispatch_text.value = "stop"
-    for button in (manager.register_button, manager.dispatch_button):
-        with NothingSent(chain, client):
-            button.click()
-        assert_one_error(manager.message, "not the administrator")
-
-
-@pytest.mark.parametrize("address, name, location, says", [
-    ("0x12", "N", "L", "not an address"),
-    ("wrong-checksum", "N", "L", "checksum"),
-    ("", "N", "L", "missing"),
-    ("somebody", "N", "L", "unknown account"),
-    ("user5", "", "L", "the name is empty"),
-    ("user5", "N", "   ", "the location is empty"),
-    ("user5", "N" * 1100, "L", "too long"),
-])
-def test_bad_registrations_send_nothing(client, chain, address, name, location, says):
-    if address == "wrong-checksum":
-        address = _wrong_checksum(chain.account("user5").address)
-    manager = ManagerDashboard(client, live=False)
-    fill_register(manager, address, name, location, True, False)
-    with NothingSent(chain, client):
-        manager.register_button.click()
-    assert_one_error(manager.message, says)
-
-
-def test_bad_dispatches_send_nothing(fresh, client, chain):
-    manager = ManagerDashboard(client, live=False)
-    manager.dispatch_text.value = "  "
-    with NothingSent(chain, client):
-        manager.dispatch_button.click()
-    assert_one_error(manager.message, "empty")
-    empty = ManagerDashboard(fresh, live=False)
-    empty.dispatch_text.value = "stop"
-    with NothingSent(chain, fresh):
-        empty.dispatch_button.click()
-    assert_one_error(empty.message, "no registered users")
-
-
-def test_a_node_failing_mid_dispatch_says_who_got_it(client, chain, monkeypatch):
-    manager = ManagerDashboard(client, live=False)
-    real = client.send_dispatch
-    calls = []
-
-    def flaky(user, text, **kwargs):
-        calls.append(user)
-        if len(calls) == 3:
-            raise node_down("http://127.0.0.1:8545")
-        return real(user, text, **kwargs)
-
-    monkeypatch.setattr(client, "send_dispatch", flaky)
-    manager.dispatch_text.value = "stop"
-    manager.dispatch_button.click()
-    assert_one_error(manager.message, "only 2 of 4 users got the instruction (generator1, generator2)",
-                     "not sent to consumer1, consumer2", "cannot reach the Ethereum node")
-    got = [client.user_record(a).dispatch for a, *_ in CAST]
-    assert got == ["stop", "stop", "", ""]
-
 
 # ------------------------------------------------------------- node down
 def _node_down_checks(own, stop):
@@ -540,7 +298,7 @@ def _classes(widget, found: set[str]) -> set[str]:
 
 
 def test_every_documented_css_class_exists(client):
-    documented = set(re.findall(r"\bgc-[a-z]+(?:-[a-z]+)*", dashboards_module.__doc__))
+    documented = set(re.findall(r"\bgc-[a-z]+(?:-[a-z]+)*", user_module.__doc__ + manager_module.__doc__))
     documented |= {f"gc-manager-user-{c}" for c in ("name", "address", "location", "rights", "generation",
                                                     "total-generation", "remaining", "total-use", "dispatch")}
     client.send_dispatch("consumer1", "x")

@@ -1,0 +1,266 @@
+"""The thesis's manager platform (chapter 5): register and authorise users, query them, dispatch.
+
+    from grid.widgets import ManagerDashboard
+    manager = ManagerDashboard(client)                  # acts as the client's account (the admin)
+    manager.register_address.value = "consumer1"; ...; manager.register_button.click()
+    print(manager.summary())
+
+The dashboard refreshes itself: instantly after any transaction sent through
+the same client log (same kernel), and within `refresh_interval` seconds after
+a block mined by anyone else (another Voila page, another student), through a
+`BlockWatcher`. A refresh never raises: a node that is down is said once on
+the message line. Every action goes through `MessageLine.run`: bad input, a
+missing right, a revert or a stopped node shows one sentence and sends nothing.
+
+CSS classes (the contract with the browser test):
+
+ManagerDashboard
+    gc-manager                    the whole widget
+    gc-manager-status             who acts, and whether it is the administrator
+    gc-manager-register-address   Combobox: a named account or a 0x address
+    gc-manager-register-name      Text
+    gc-manager-register-location  Text
+    gc-manager-register-generate  Checkbox: generation right
+    gc-manager-register-consume   Checkbox: consumption right
+    gc-manager-register-button    Button: register / authorise (empower)
+    gc-manager-users              HTML: the table of all users; one <tr class="gc-manager-user-row"
+                                  data-address="0x..."> per user, whose <td>s have the classes
+                                  gc-manager-user-name, -address (account name when known),
+                                  -location, -rights, -generation, -total-generation,
+                                  -remaining, -total-use, -dispatch
+    gc-manager-dispatch-target    Dropdown: "all users" or one user (labels: account name or address)
+    gc-manager-dispatch-text      Text: the instruction
+    gc-manager-dispatch-button    Button: send (PowerDispatch, once per user for "all users")
+    gc-manager-refresh            Button: refresh now
+    gc-manager-message            the message line
+"""
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from ..errors import GridError
+from ..powergrid import PowerGridClient
+from ..powergrid.rules import not_admin_reason
+from ..registry import UserDirectory, UserRow, rights_text
+from ..txlog import TxLogEntry
+from ..validation import check_string
+from .common import (
+    DEFAULT_REFRESH_S,
+    LiveWidget,
+    MessageLine,
+    action_button,
+    note_html,
+    text_box,
+    value_display,
+)
+
+ALL_USERS = "__all__"            # the dispatch target meaning "every registered user"
+ALL_USERS_LABEL = "all users"
+
+
+TABLE_COLUMNS = (  # (heading, css suffix)
+    ("name", "name"), ("account", "address"), ("location", "location"), ("rights", "rights"),
+    ("generation balance", "generation"), ("total generation", "total-generation"),
+    ("remaining", "remaining"), ("total use", "total-use"), ("latest dispatch", "dispatch"))
+
+
+class ManagerDashboard(LiveWidget):
+    """The manager platform: register and authorise users, query all users, dispatch instructions."""
+
+    def __init__(self, client: PowerGridClient, *, live: bool = True,
+                 refresh_interval: float = DEFAULT_REFRESH_S) -> None:
+        """Act as `client`'s account, which must be the contract's administrator to change anything."""
+        self.client = client
+        self.chain = client.chain
+        self.directory = UserDirectory(client)
+        self.users: list[UserRow] = []
+        self.is_admin = False
+        self.status = ""
+
+        self.status_display = value_display("gc-manager-status")
+        self.register_address = widgets.Combobox(
+            options=list(self.chain.accounts.names), placeholder="account name or 0x address",
+            description="Address", ensure_option=False, layout=widgets.Layout(width="auto"))
+        self.register_address.add_class("gc-manager-register-address")
+        self.register_name = text_box("gc-manager-register-name", "e.g. PowerProviderOne", "Name")
+        self.register_location = text_box("gc-manager-register-location", "e.g. Sundsvall", "Location")
+        self.register_generate = widgets.Checkbox(value=False, description="may generate (generator)",
+                                                  indent=False)
+        self.register_generate.add_class("gc-manager-register-generate")
+        self.register_consume = widgets.Checkbox(value=False, description="may consume (consumer)",
+                                                 indent=False)
+        self.register_consume.add_class("gc-manager-register-consume")
+        self.register_button = action_button("Register / authorise", "gc-manager-register-button")
+        self.users_table = widgets.HTML(value="")
+        self.users_table.add_class("gc-manager-users")
+        self.dispatch_target = widgets.Dropdown(options=[(ALL_USERS_LABEL, ALL_USERS)], value=ALL_USERS,
+                                                description="To", layout=widgets.Layout(width="auto"))
+        self.dispatch_target.add_class("gc-manager-dispatch-target")
+        self.dispatch_text = text_box("gc-manager-dispatch-text", 'e.g. "stop"', "Instruction")
+        self.dispatch_button = action_button("Send dispatch", "gc-manager-dispatch-button")
+        self.refresh_button = action_button("Refresh", "gc-manager-refresh", style="")
+        self.message = MessageLine("gc-manager-message")
+
+        self.register_button.on_click(lambda _: self.register())
+        self.dispatch_button.on_click(lambda _: self.dispatch())
+        self.refresh_button.on_click(lambda _: self.refresh())
+        self.widget = self._layout()
+        self._start_live(live, refresh_interval)
+
+    def _layout(self) -> widgets.VBox:
+        register = widgets.VBox([
+            widgets.HTML("<b>Register or authorise a user</b> <small>(empower; registering again "
+                         "resets the user's balances)</small>"),
+            self.register_address, self.register_name, self.register_location,
+            widgets.HBox([self.register_generate, self.register_consume]), self.register_button])
+        dispatch = widgets.VBox([widgets.HTML("<b>Dispatch an instruction</b> <small>(PowerDispatch)"
+                                              "</small>"),
+                                 self.dispatch_target, self.dispatch_text, self.dispatch_button])
+        box = widgets.VBox([
+            widgets.HTML("<h3>Manager platform</h3>"), self.status_display, register,
+            widgets.HBox([widgets.HTML("<b>All users</b> <small>(found by scanning the chain)</small>"),
+                          self.refresh_button]),
+            self.users_table, dispatch, self.message.widget],
+            layout=widgets.Layout(border="1px solid #ccc", padding="8px", flex="1 1 auto", min_width="360px"))
+        box.add_class("gc-manager")
+        return box
+
+    # ------------------------------------------------------------ actions
+    def register(self) -> TxLogEntry | None:
+        """Register (or re-authorise) the user in the form (empower)."""
+        def act() -> tuple[TxLogEntry, bool]:
+            self._require_admin()
+            name = check_string(self.register_name.value, "the name")
+            location = check_string(self.register_location.value, "the location")
+            user = self.register_address.value
+            before = self.client.user_record(user)   # also validates the address, before sending
+            entry = self.client.register_user(user, name.strip(), location.strip(),
+                                              can_generate=self.register_generate.value,
+                                              can_consume=self.register_consume.value)
+            return entry, before.registered
+
+        def said(result: tuple[TxLogEntry, bool]) -> str:
+            entry, again = result
+            args = entry.decoded_input
+            who = self.directory.account_name(args["address addr"]) or args["address addr"]
+            rights = rights_text(args["bool _generaterights"], args["bool _userights"])
+            text = (f"Registered {who} as {args['string _name']} ({args['string _useraddr']}) with "
+                    f"rights: {rights}, in block {entry.block_number}.")
+            if again:
+                text += " It was registered before: the seed's empower reset its balances to 0."
+            return text
+
+        result = self.message.run(act, said)
+        return result[0] if result else None
+
+    def dispatch(self) -> list[TxLogEntry] | None:
+        """Send the instruction to the chosen user, or to every registered user (one PowerDispatch each)."""
+        def act() -> list[TxLogEntry]:
+            # Validate everything first: nothing is sent unless every dispatch can be.
+            self._require_admin()
+            text = check_string(self.dispatch_text.value, "the dispatch instruction")
+            targets = self._dispatch_targets()
+            sent: list[TxLogEntry] = []
+            for address in targets:
+                try:
+                    sent.append(self.client.send_dispatch(address, text))
+                except GridError as exc:
+                    raise self._partial_dispatch(exc, targets, sent) from None
+            return sent
+
+        def said(sent: list[TxLogEntry]) -> str:
+            instruction = sent[0].decoded_input["string _info"]
+            if self.dispatch_target.value != ALL_USERS:
+                return (f'Sent "{instruction}" to {self._label(sent[0].decoded_input["address addr"])}, '
+                        f"in block {sent[0].block_number}.")
+            return (f'Sent "{instruction}" to {len(sent)} users '
+                    f"({', '.join(self._label(e.decoded_input['address addr']) for e in sent)}).")
+
+        return self.message.run(act, said)
+
+    def _dispatch_targets(self) -> list[str]:
+        registered = self.directory.registered_addresses()
+        target = self.dispatch_target.value
+        if target == ALL_USERS:
+            if not registered:
+                raise GridError("there are no registered users to dispatch to yet: register one first",
+                                kind="input")
+            return registered
+        if target not in registered:
+            raise GridError(f"{self._label(target)} is not a registered user: pick one from the list",
+                            kind="input")
+        return [target]
+
+    def _partial_dispatch(self, exc: GridError, targets: list[str], sent: list[TxLogEntry]) -> GridError:
+        if not sent:
+            return exc
+        got = ", ".join(self._label(e.decoded_input["address addr"]) for e in sent)
+        missed = ", ".join(self._label(a) for a in targets[len(sent):])
+        return GridError(f"only {len(sent)} of {len(targets)} users got the instruction ({got}); "
+                         f"not sent to {missed}, because {exc.message}", kind=exc.kind)
+
+    def _require_admin(self) -> None:
+        admin = self.client.administrator()
+        if self.client.account.address != admin:
+            raise GridError(self._not_admin_reason(admin), kind="permission")
+
+    def _not_admin_reason(self, admin: str) -> str:
+        return not_admin_reason(self.client.account.name, self._label(admin))
+
+    def _label(self, address: str) -> str:
+        return self.directory.account_name(address) or address
+
+    # ------------------------------------------------------------ refresh
+    def _read_and_draw(self) -> None:
+        admin = self.client.administrator()
+        users = self.directory.users()
+        self.users = users
+        self.is_admin = self.client.account.address == admin
+        self.status = (f"Acting as {self.client.account.name}, the administrator." if self.is_admin
+                       else self._not_admin_reason(admin))
+        self.status_display.value = html.escape(self.status) if self.is_admin else note_html(self.status)
+        self.users_table.value = users_table_html(users)
+        options = [(ALL_USERS_LABEL, ALL_USERS)] + [(row.label, row.address) for row in users]
+        if list(self.dispatch_target.options) != options:
+            chosen = self.dispatch_target.value
+            self.dispatch_target.options = options
+            self.dispatch_target.value = chosen if chosen in [v for _, v in options] else ALL_USERS
+        for control in (self.register_address, self.register_name, self.register_location,
+                        self.register_generate, self.register_consume, self.register_button,
+                        self.dispatch_target, self.dispatch_text, self.dispatch_button):
+            control.disabled = not self.is_admin
+
+    def summary(self) -> str:
+        """A plain-text view of what the dashboard shows."""
+        lines = [f"Manager platform · {self.status}", f"  {len(self.users)} registered user(s):"]
+        if self.users:
+            lines.append("  " + " | ".join(heading for heading, _ in TABLE_COLUMNS))
+            lines += ["  " + " | ".join(_cells(row)) for row in self.users]
+        if self.message.text:
+            lines.append(f"  message: {self.message.text}")
+        return "\n".join(lines)
+
+
+def _cells(row: UserRow) -> list[str]:
+    return [row.name, row.label, row.location, row.rights, str(row.generation_balance),
+            str(row.total_generation), str(row.remaining), str(row.total_use), row.dispatch]
+
+
+def users_table_html(users: list[UserRow]) -> str:
+    """The manager's query interface as an HTML table (one gc-manager-user-row per user)."""
+    head = "".join(f"<th style='text-align:left;padding:2px 6px'>{html.escape(h)}</th>"
+                   for h, _ in TABLE_COLUMNS)
+    if not users:
+        body = f"<tr><td colspan='{len(TABLE_COLUMNS)}'><i>No users registered yet.</i></td></tr>"
+    else:
+        body = "".join(
+            f"<tr class='gc-manager-user-row' data-address='{row.address}'>"
+            + "".join(f"<td class='gc-manager-user-{css}' style='padding:2px 6px'"
+                      + (f" title='{row.address}'" if css == "address" else "")
+                      + f">{html.escape(text)}</td>"
+                      for (_, css), text in zip(TABLE_COLUMNS, _cells(row), strict=True))
+            + "</tr>" for row in users)
+    return (f"<table class='gc-manager-users-table'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>")
