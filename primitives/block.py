@@ -77,10 +77,7 @@ def target_to_bits(target: int, negative: bool = False) -> int:
     if not 0 <= target < 1 << 256:
         raise ValueError("target must fit in 256 bits")
     size = (target.bit_length() + 7) // 8
-    if size <= 3:
-        compact = target << (8 * (3 - size))
-    else:
-        compact = target >> (8 * (size - 3))
+    compact = target << (8 * (3 - size)) if size <= 3 else target >> (8 * (size - 3))
     # The mantissa is signed: if its top bit is set, shift one byte right so
     # the number is not read back as negative.
     if compact & 0x00800000:
@@ -142,7 +139,7 @@ class BlockHeader:
             raise ValueError("prev_hash and merkle_root are 32 bytes (internal byte order)")
 
     @classmethod
-    def parse(cls, raw: bytes) -> "BlockHeader":
+    def parse(cls, raw: bytes) -> BlockHeader:
         """Parse the 80-byte wire format."""
         if len(raw) != HEADER_SIZE:
             raise ValueError(f"a block header is {HEADER_SIZE} bytes, got {len(raw)}")
@@ -150,7 +147,7 @@ class BlockHeader:
         return cls(version, prev_hash, merkle, timestamp, bits, nonce)
 
     @classmethod
-    def from_hex(cls, raw_hex: str) -> "BlockHeader":
+    def from_hex(cls, raw_hex: str) -> BlockHeader:
         """Parse a header given as 160 hex characters."""
         return cls.parse(bytes.fromhex(raw_hex))
 
@@ -208,7 +205,7 @@ class BlockHeader:
             return False
         return self.hash_int() <= target
 
-    def with_nonce(self, nonce: int) -> "BlockHeader":
+    def with_nonce(self, nonce: int) -> BlockHeader:
         """A copy of this header with another nonce."""
         return replace(self, nonce=nonce)
 
@@ -287,18 +284,18 @@ class Block:
             raise ValueError("raw_txs and txids must have the same length")
 
     @classmethod
-    def from_raw_txs(cls, header: BlockHeader, raw_txs: list[bytes]) -> "Block":
+    def from_raw_txs(cls, header: BlockHeader, raw_txs: list[bytes]) -> Block:
         """Build a block from serialized transactions (txid = double SHA-256)."""
         raw = tuple(bytes(tx) for tx in raw_txs)
         return cls(header, tuple(double_sha256(tx) for tx in raw), raw)
 
     @classmethod
-    def from_txids(cls, header: BlockHeader, txids: list[str]) -> "Block":
+    def from_txids(cls, header: BlockHeader, txids: list[str]) -> Block:
         """Build a block from display-order txid hex strings (no raw bytes)."""
         return cls(header, tuple(bytes.fromhex(t)[::-1] for t in txids))
 
     @classmethod
-    def parse(cls, raw: bytes) -> "Block":
+    def parse(cls, raw: bytes) -> Block:
         """Parse a serialized legacy block: header, tx count, transactions.
 
         Truncated or otherwise malformed input raises ValueError.

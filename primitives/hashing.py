@@ -16,8 +16,8 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from Crypto.Hash import keccak as _keccak
 

@@ -127,7 +127,7 @@ class Signature:
         return "0x" + self.to_bytes().hex()
 
     @classmethod
-    def from_bytes(cls, raw: bytes | str) -> "Signature":
+    def from_bytes(cls, raw: bytes | str) -> Signature:
         """Parse a 65-byte r || s || v signature (bytes or hex)."""
         if isinstance(raw, str):
             raw = bytes.fromhex(raw.removeprefix("0x"))
@@ -198,14 +198,14 @@ class KeyPair:
     address: str                            # EIP-55 checksummed, 42 characters
 
     @classmethod
-    def from_private_key(cls, private_key: PrivateKeyLike) -> "KeyPair":
+    def from_private_key(cls, private_key: PrivateKeyLike) -> KeyPair:
         """Derive the public key and address from a private key."""
         secret = _private_key_bytes(private_key)
         public = private_key_to_public_key(secret)
         return cls(secret, public, public_key_to_address(public))
 
     @classmethod
-    def generate(cls) -> "KeyPair":
+    def generate(cls) -> KeyPair:
         """A fresh key pair from the operating system's secure randomness."""
         while True:
             candidate = secrets.token_bytes(32)

@@ -37,7 +37,7 @@ def merkle_parent_level(level: list[bytes]) -> list[bytes]:
     if not level:
         raise ValueError("a Merkle level needs at least one node")
     if len(level) % 2 == 1:
-        level = level + [level[-1]]
+        level = [*level, level[-1]]
     return [merkle_parent(level[i], level[i + 1]) for i in range(0, len(level), 2)]
 
 
@@ -115,7 +115,7 @@ def verify_proof(leaf: bytes, proof: MerkleProof, root: bytes) -> bool:
     if proof.index >> len(proof.siblings):
         return False  # the index needs more levels than the proof has
     node = leaf
-    for level, (sibling, side) in enumerate(zip(proof.siblings, proof.sides)):
+    for level, (sibling, side) in enumerate(zip(proof.siblings, proof.sides, strict=True)):
         expected = LEFT if (proof.index >> level) & 1 else RIGHT
         if side != expected:
             return False
@@ -133,7 +133,7 @@ class MerkleTree:
         self.levels: list[list[bytes]] = merkle_levels(leaves)
 
     @classmethod
-    def from_txids(cls, txids: list[str]) -> "MerkleTree":
+    def from_txids(cls, txids: list[str]) -> MerkleTree:
         """Build a tree from display-order txid hex strings."""
         return cls([bytes.fromhex(txid)[::-1] for txid in txids])
 
@@ -193,7 +193,7 @@ def changed_nodes(tree_a: MerkleTree, tree_b: MerkleTree) -> list[tuple[int, int
         raise ValueError("compare trees with the same number of leaves")
     return [
         (level, i)
-        for level, (row_a, row_b) in enumerate(zip(tree_a.levels, tree_b.levels))
-        for i, (x, y) in enumerate(zip(row_a, row_b))
+        for level, (row_a, row_b) in enumerate(zip(tree_a.levels, tree_b.levels, strict=True))
+        for i, (x, y) in enumerate(zip(row_a, row_b, strict=True))
         if x != y
     ]

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .block import BITCOIN_GENESIS_HASH, MAINNET_POW_LIMIT, BlockHeader, bits_to_target, target_to_bits
 from .hashing import double_sha256

@@ -1,6 +1,6 @@
 """A double-spend attacker inside the gossip simulation: private mining, then a reorg.
 
-`primitives.network.simulate_attack` plays the whitepaper's race as a game of
+`primitives.double_spend.simulate_attack` plays the whitepaper's race as a game of
 coin flips. Here the same attack runs on the network of `simulate`: honest
 nodes gossip blocks with a latency and follow the highest chain, and one
 extra node, the attacker, mines in secret. When it wins, the honest nodes
@@ -29,8 +29,8 @@ Everything random comes from random.Random(seed), so a seed replays exactly.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from .network import Gossip, NodeView, SimBlock, fork_height, neighbours
 
@@ -91,7 +91,7 @@ def simulate_private_attack(
         running += s / total
         cumulative.append(running)
     # Honest nodes keep their topology and also reach the attacker, who is linked to all of them.
-    links = [row + [attacker] for row in neighbours(n, topology)] + [list(range(n))]
+    links = [[*row, attacker] for row in neighbours(n, topology)] + [list(range(n))]
     gossip = Gossip(links, latency)
 
     rng = random.Random(seed)

@@ -126,7 +126,7 @@ def compress(state: tuple[int, ...], block: bytes) -> tuple[int, ...]:
         d, c, b, a = c, b, a, (t1 + t2) & MASK32
     # Adding the input state back (Davies-Meyer) is what makes the round
     # function one-way even though each round on its own is invertible.
-    return tuple((x + y) & MASK32 for x, y in zip(state, (a, b, c, d, e, f, g, h)))
+    return tuple((x + y) & MASK32 for x, y in zip(state, (a, b, c, d, e, f, g, h), strict=True))
 
 
 def sha256(message: bytes) -> bytes:

@@ -97,7 +97,7 @@ def test_cve_2012_2459_abc_and_abcc_share_a_root():
 def test_cve_2012_2459_bitcoin_core_example():
     # [1,2,3,4,5,6] and [1,2,3,4,5,6,5,6] (comment in src/consensus/merkle.cpp)
     leaves = [fake_leaf(i) for i in range(1, 7)]
-    mutated = leaves + [leaves[4], leaves[5]]
+    mutated = [*leaves, leaves[4], leaves[5]]
     assert merkle_root(leaves) == merkle_root(mutated)
     assert not is_mutated(leaves)
     assert is_mutated(mutated)

@@ -12,17 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from primitives.network import (
-    NodeView,
-    SimBlock,
-    approx_stale_rate,
+from primitives.double_spend import (
+    RaceStep,
     attack_race,
     catch_up_probability,
     exact_attack_probability,
     nakamoto_attack_probability,
-    simulate,
     simulate_attack,
 )
+from primitives.network import NodeView, SimBlock, approx_stale_rate, simulate
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 TABLE = json.loads((DATA / "nakamoto_attack_table.json").read_text())
@@ -239,17 +237,18 @@ def test_majority_attacker_overtakes_the_honest_chain():
     result = simulate_attack(0.6, 6, trials=2_000, seed=5)
     assert result.successes == result.trials
     trace = attack_race(0.6, 6, seed=5)
-    honest, attacker = trace[-1]
-    assert honest >= 6 and attacker >= honest
-    assert trace[0] == (0, 0)
-    assert all(h + a == i for i, (h, a) in enumerate(trace))
+    last = trace[-1]
+    assert last.honest >= 6 and last.attacker >= last.honest and last.attacker_level
+    assert trace[0] == RaceStep(0, 0)
+    assert all(step.honest + step.attacker == i for i, step in enumerate(trace))
 
 
 def test_minority_attacker_mostly_fails():
     result = simulate_attack(0.1, 6, trials=5_000, seed=5)
     assert result.probability < 0.01
     long_race = attack_race(0.1, 6, seed=1, max_blocks=200)
-    assert len(long_race) == 201 and long_race[-1][1] < long_race[-1][0]
+    assert len(long_race) == 201 and long_race[-1].attacker < long_race[-1].honest
+    assert not long_race[-1].attacker_level
 
 
 def test_attack_arguments_are_checked():

@@ -127,7 +127,7 @@ def test_mean_attempts_match_expectation():
 # -- retargeting ------------------------------------------------------------------------------
 
 def test_constants():
-    assert TARGET_TIMESPAN == RETARGET["target_timespan"]
+    assert RETARGET["target_timespan"] == TARGET_TIMESPAN
     assert RETARGET_INTERVAL == 2016
 
 
