@@ -5,19 +5,24 @@ import math
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from lab.chart_rules import problems  # noqa: E402
-from lab.hashing_experiments import (compare_speed, find_preimage, mean_attempts,  # noqa: E402
-                                     plot_collision_attempts, run_collision_experiment)
-from lab.widgets.avalanche import AvalancheWidget, bit_map_html, plot_avalanche_histogram  # noqa: E402
+from lab.chart_rules import problems
+from lab.hashing_experiments import (
+    compare_speed,
+    find_preimage,
+    mean_attempts,
+    plot_collision_attempts,
+    run_collision_experiment,
+)
+from lab.widgets.avalanche import AvalancheWidget, bit_map_html, plot_avalanche_histogram
 
 
 def diff_positions(a: bytes, b: bytes) -> list[int]:
     """Changed bit positions, computed with strings (independent of primitives)."""
     bits = lambda d: "".join(f"{x:08b}" for x in d)  # noqa: E731
-    return [i for i, (x, y) in enumerate(zip(bits(a), bits(b))) if x != y]
+    return [i for i, (x, y) in enumerate(zip(bits(a), bits(b), strict=True)) if x != y]
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +60,8 @@ def test_typing_compares_with_the_previous_input():
 def test_previous_argument_and_keccak():
     w = AvalancheWidget("b", previous="a")
     assert w.previous_text == "a"
-    assert w.n_changed["Keccak-256"] == len(diff_positions(w.previous_digests["Keccak-256"], w.digests["Keccak-256"]))
+    expected = diff_positions(w.previous_digests["Keccak-256"], w.digests["Keccak-256"])
+    assert w.n_changed["Keccak-256"] == len(expected)
     assert 60 < w.n_changed["Keccak-256"] < 200
 
 
@@ -82,7 +88,7 @@ def test_collision_experiment_and_chart():
     assert len(runs) == 6 and len(calls) == 6
     for run in runs:
         assert run.first != run.second
-        cut = lambda m: int.from_bytes(hashlib.sha256(m).digest(), "big") >> (256 - run.k_bits)  # noqa: E731
+        cut = lambda m, k=run.k_bits: int.from_bytes(hashlib.sha256(m).digest(), "big") >> (256 - k)  # noqa: E731
         assert cut(run.first) == cut(run.second)
     assert set(mean_attempts(runs)) == {8, 10}
     assert problems(plot_collision_attempts(runs)) == []

@@ -1,8 +1,12 @@
 """The chain editor, driven through its Python API as a student would click it."""
+import json
+from pathlib import Path
+
 import pytest
 
+from lab.block_charts import blocks_table, chain_table, header_fields
 from lab.widgets.chain_editor import EDITOR_BITS, ChainEditor, block_statuses
-from primitives.block import REGTEST_BITS
+from primitives.block import REGTEST_BITS, BlockHeader
 
 
 @pytest.fixture
@@ -68,7 +72,7 @@ def test_remine_from_k_repairs_the_chain(editor):
     assert all(s.valid for s in editor.statuses)
     new_hashes = [b.hash() for b in editor.blocks]
     assert new_hashes[:2] == old_hashes[:2]
-    assert all(a != b for a, b in zip(new_hashes[2:], old_hashes[2:]))
+    assert all(a != b for a, b in zip(new_hashes[2:], old_hashes[2:], strict=True))
     assert editor.last_remined == [2, 3, 4]
     assert "last re-mine: block(s) 2..4" in editor.summary()
     assert editor.blocks[2].raw_txs[1] == b"generator1 sells 900 kWh to consumer1"
@@ -111,11 +115,7 @@ def test_constructor_rejects_a_chain_too_short():
 # -- notebook 03's tables (lab/block_charts.py) ----------------------------------------
 
 def test_header_table_mirrors_thesis_table_2_1():
-    import json
-    from pathlib import Path
 
-    from lab.block_charts import header_fields
-    from primitives.block import BlockHeader
     data = json.loads((Path(__file__).resolve().parents[1] / "data" / "bitcoin_genesis.json").read_text())
     table = header_fields(BlockHeader.from_hex(data["raw_header"]))
     assert list(table["field"]) == ["version", "previous block hash", "Merkle root", "timestamp",
@@ -126,7 +126,6 @@ def test_header_table_mirrors_thesis_table_2_1():
 
 
 def test_chain_table_flags_a_broken_link():
-    from lab.block_charts import blocks_table, chain_table
     editor = ChainEditor(n_blocks=3)
     headers = [b.header for b in editor.blocks]
     assert list(chain_table(headers)["links to row above"]) == ["—", "✓", "✓"]

@@ -5,13 +5,20 @@ import math
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from lab.chart_rules import problems  # noqa: E402
-from lab.merkle_charts import measure_proof_sizes, plot_proof_sizes, sizes_to_measure  # noqa: E402
-from lab.widgets.merkle import (MAX_DRAWN_LEAVES, TamperWidget, draw_tree, leaf_hash,  # noqa: E402
-                                node_label, proof_positions, tree_from_texts)
+from lab.chart_rules import problems
+from lab.merkle_charts import measure_proof_sizes, plot_proof_sizes, sizes_to_measure
+from lab.widgets.merkle import (
+    MAX_DRAWN_LEAVES,
+    TamperWidget,
+    draw_tree,
+    leaf_hash,
+    node_label,
+    proof_positions,
+    tree_from_texts,
+)
 
 TEXTS = ["tx a", "tx b", "tx c", "tx d", "tx e"]
 

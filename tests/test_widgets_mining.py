@@ -1,11 +1,22 @@
 """The mining widget, driven through its Python API, and its helpers."""
+import matplotlib
+import matplotlib.pyplot as plt
 import pytest
 
 from grid.chain import THESIS_GENESIS_TIMESTAMP
+from lab.chart_rules import problems
+from lab.pow_charts import (
+    HashRates,
+    measure_hash_rates,
+    plot_hash_rates,
+    plot_retargeting,
+    plot_trials,
+    run_trials,
+    simulate_retargeting,
+)
 from lab.widgets.mining import MiningWidget, describe_target
-from primitives.pow import practice_header, target_for_k_bits
 from primitives.block import bits_to_target
-from primitives.pow import expected_attempts
+from primitives.pow import expected_attempts, practice_header, target_for_k_bits
 
 
 def test_target_for_k_bits_is_exact_in_compact_form():
@@ -73,7 +84,6 @@ def test_giving_up_is_reported_not_raised():
 # -- the notebook's experiments and charts (lab/pow_charts.py) -------------------------
 
 def test_trials_are_deterministic_and_near_the_expectation():
-    from lab.pow_charts import run_trials
     calls = []
     a = run_trials(6, 50, progress=calls.append)
     b = run_trials(6, 50)
@@ -83,7 +93,6 @@ def test_trials_are_deterministic_and_near_the_expectation():
 
 
 def test_retargeting_follows_the_hash_rate_with_the_4x_clamp():
-    from lab.pow_charts import simulate_retargeting
     doubled = simulate_retargeting([1, 1, 2, 2])
     assert doubled[0].interval_min == pytest.approx(10)
     assert doubled[2].interval_min == pytest.approx(5, rel=1e-3)
@@ -95,13 +104,8 @@ def test_retargeting_follows_the_hash_rate_with_the_4x_clamp():
 
 
 def test_charts_follow_the_chart_rules():
-    import matplotlib
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    from lab.chart_rules import problems
-    from lab.pow_charts import (HashRates, plot_hash_rates, plot_retargeting, plot_trials,
-                                run_trials, simulate_retargeting)
     figures = [plot_trials(run_trials(5, 30)), plot_hash_rates(HashRates(2.0e5, 1.0e5, 1000)),
                plot_retargeting(simulate_retargeting([1, 2, 2]))]
     for fig in figures:
@@ -113,6 +117,5 @@ def test_charts_follow_the_chart_rules():
 
 
 def test_hash_rates_measure_both_loops():
-    from lab.pow_charts import measure_hash_rates
     rates = measure_hash_rates(hashes=2000, repeats=1)
     assert rates.midstate > 0 and rates.naive > 0 and rates.hashes == 2000

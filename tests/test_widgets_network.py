@@ -3,17 +3,27 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from lab.consensus_charts import (attack_sweep, gossip_attack_sweep, main_chain_ids,  # noqa: E402
-                                  plot_attack_sweep, plot_block_tree, plot_gossip_attack_sweep,
-                                  plot_private_attack, plot_stale_rate, simulate_with_blocks,
-                                  stale_rate_sweep, tree_lanes)
-from lab.chart_rules import problems  # noqa: E402
-from lab.widgets.network import NetworkSimulator, parse_shares  # noqa: E402
-from primitives.network import SimBlock, simulate  # noqa: E402
-from primitives.private_attack import simulate_private_attack  # noqa: E402
+import primitives.network as network
+from lab.chart_rules import problems
+from lab.consensus_charts import (
+    attack_sweep,
+    gossip_attack_sweep,
+    main_chain_ids,
+    plot_attack_sweep,
+    plot_block_tree,
+    plot_gossip_attack_sweep,
+    plot_private_attack,
+    plot_stale_rate,
+    simulate_with_blocks,
+    stale_rate_sweep,
+    tree_lanes,
+)
+from lab.widgets.network import NetworkSimulator, parse_shares
+from primitives.network import SimBlock, simulate
+from primitives.private_attack import simulate_private_attack
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +33,6 @@ def close_figures():
 
 
 def test_simulate_with_blocks_matches_simulate_and_leaves_the_module_untouched():
-    import primitives.network as network
     original = network.SimBlock
     run = simulate_with_blocks([3, 2, 1], block_interval=60, latency=10, n_blocks=50, seed=3)
     assert network.SimBlock is original
@@ -48,7 +57,7 @@ def test_widget_runs_on_construction_and_on_click():
     w = NetworkSimulator(latency=8, block_interval=60, shares="30, 25, 20, 15, 10", n_blocks=40, seed=1)
     assert w.run is not None and w.run.result.blocks_mined == 40
     assert "stale rate" in w.summary() and "forks" in w.summary() and "convergence" in w.summary()
-    assert w.figure is not None and "Run" == w.button.description
+    assert w.figure is not None and w.button.description == "Run"
     w.latency.value, w.block_interval.value, w.n_blocks.value, w.seed.value = 0.0, 600.0, 30, 2
     w.shares.value = "1, 1"
     w.button.click()

@@ -11,18 +11,20 @@ the leftmost bit of the hex string; the map reads row by row, 16 bits a row.
 """
 from __future__ import annotations
 
-import html
 import math
 import textwrap
 
 import ipywidgets as widgets
-import numpy as np
-from matplotlib.colors import ListedColormap
 import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import display
+from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from primitives.hashing import avalanche_counts, changed_bits, keccak256, sha256
+
+from .message import problem_html
 
 HASHES = {"SHA-256": sha256, "Keccak-256": keccak256}
 DIGEST_BITS = 256
@@ -50,7 +52,7 @@ def plot_bit_maps(changes: dict[str, list[int]], title: str = "Output bits that 
     axes = axes[0]
     cmap = ListedColormap([UNCHANGED_COLOUR, CHANGED_COLOUR])
     rows = DIGEST_BITS // MAP_COLUMNS
-    for ax, (name, changed) in zip(axes, changes.items()):
+    for ax, (name, changed) in zip(axes, changes.items(), strict=True):
         grid = np.zeros(DIGEST_BITS)
         grid[list(changed)] = 1
         ax.imshow(grid.reshape(rows, MAP_COLUMNS), cmap=cmap, vmin=0, vmax=1)
@@ -128,7 +130,8 @@ class AvalancheWidget:
         new = {name: fn(data) for name, fn in HASHES.items()}
         if self.digests:
             self.previous_text, self.previous_digests = self.current_text, self.digests
-            self.changed_bits = {name: changed_bits(self.previous_digests[name], new[name]) for name in HASHES}
+            self.changed_bits = {name: changed_bits(self.previous_digests[name], new[name])
+                                 for name in HASHES}
         self.current_text, self.digests = text, new
 
     def _on_text(self, change) -> None:
@@ -142,8 +145,7 @@ class AvalancheWidget:
 
     # -- views -----------------------------------------------------------------------
     def _render(self) -> None:
-        self.message_view.value = (f'<span style="color:{CHANGED_COLOUR}">{html.escape(self.message)}</span>'
-                                   if self.message else "")
+        self.message_view.value = problem_html(self.message)
         rows = "".join(
             f"<tr><td><b>{name}</b></td><td><code>{digest.hex()}</code></td>"
             f"<td>{self._count_text(name)}</td></tr>" for name, digest in self.digests.items())
@@ -178,5 +180,4 @@ class AvalancheWidget:
                              f"Bits changed from {self.previous_text!r} to {self.current_text!r}")
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
         display(self.widget)

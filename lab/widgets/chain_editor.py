@@ -28,6 +28,8 @@ from primitives.block import Block, BlockHeader
 from primitives.chain import build_block
 from primitives.pow import expected_attempts, mine
 
+from .message import problem_html
+
 # About 4,096 hashes a block: still instant, but a header changed without
 # mining passes proof of work only once in 4,096 tries. (With regtest's
 # 0x207fffff every other header would pass, which hides the lesson.)
@@ -212,7 +214,7 @@ class ChainEditor:
         if self.last_remined:
             lines.append(f"last re-mine: block(s) {self.last_remined[0]}..{self.last_remined[-1]}, "
                          f"{self.last_attempts:,} hashes")
-        for s, block in zip(self.statuses, self.blocks):
+        for s, block in zip(self.statuses, self.blocks, strict=True):
             verdict = "valid  " if s.valid else "INVALID"
             line = (f"block {s.height}  {verdict}  hash {s.hash_hex[:12]}…  "
                     f"merkle {_check(s.merkle_ok)}  link {_check(s.link_ok)}  PoW {_check(s.pow_ok)}  "
@@ -235,7 +237,7 @@ class ChainEditor:
 
     def _say(self, message: str) -> None:
         self.message = message
-        self.message_view.value = f"<b style='color:#b00'>{html.escape(message)}</b>" if message else ""
+        self.message_view.value = problem_html(message)
 
     def _load_tx_options(self) -> None:
         self._syncing = True
@@ -262,7 +264,7 @@ class ChainEditor:
     def _refresh(self) -> None:
         self.statuses = block_statuses(self.blocks)
         rows = []
-        for s, block in zip(self.statuses, self.blocks):
+        for s, block in zip(self.statuses, self.blocks, strict=True):
             colour = "#e6f4ea" if s.valid else "#fce8e6"
             txs = "<br>".join(html.escape(t.decode(errors="replace")) for t in block.raw_txs)
             verdict = "valid" if s.valid else f"<b>INVALID</b><br><small>{html.escape(s.reason)}</small>"

@@ -17,6 +17,8 @@ from IPython.display import display
 from primitives.hashing import keccak256
 from primitives.keys import KeyPair, Signature, hash_message, recover_address, to_checksum_address
 
+from .message import problem_html
+
 # web3.js documentation's example key (data/ethereum_keys.json): public, never use it for value.
 EXAMPLE_PRIVATE_KEY = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
 
@@ -92,8 +94,7 @@ class SignatureLab:
             self.signature = self.keypair.sign_message(self.message.value)
             self.recovered = recover_address(self.message.value, self.signature)
             self.tampered_recovered = recover_address(self.tampered.value, self.signature)
-        self.status.value = (f"<b style='color:#b00'>⚠ {html.escape(self.error)}</b>" if self.error
-                             else f"<pre>{html.escape(self.summary())}</pre>")
+        self.status.value = problem_html(self.error) or f"<pre>{html.escape(self.summary())}</pre>"
 
     def summary(self) -> str:
         """Plain text: key's address, signature, and who each text recovers to."""
@@ -108,7 +109,8 @@ class SignatureLab:
             f"message           {self.message.value!r}",
             f"EIP-191 hash      0x{hash_message(self.message.value).hex()}",
             f"signature (r,s,v) {self.signature.to_hex()}",
-            f"recovered signer  {self.recovered}  {'✔ matches the key' if self.valid else '✘ does not match'}",
+            f"recovered signer  {self.recovered}  "
+            f"{'✔ matches the key' if self.valid else '✘ does not match'}",
             f"tampered text     {self.tampered.value!r}",
             f"recovers to       {self.tampered_recovered}  ({verdict})",
         ])

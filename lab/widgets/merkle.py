@@ -9,16 +9,18 @@ changed nodes all come from primitives.merkle.
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+from IPython.display import display
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from primitives.hashing import double_sha256
 from primitives.merkle import MerkleTree, changed_nodes
+
+from .message import problem_html
 
 MAX_DRAWN_LEAVES = 32   # beyond this the labels overlap: draw a smaller tree
 COLOURS = {
@@ -210,8 +212,7 @@ class TamperWidget:
         return self.tampered.root != self.original.root
 
     def _render(self) -> None:
-        self.message_view.value = (f'<span style="color:#d62728">{html.escape(self.message)}</span>'
-                                   if self.message else "")
+        self.message_view.value = problem_html(self.message)
         self.roots_view.value = (f"root before: <code>{self.original.root_hex}</code><br>"
                                  f"root now: <code>{self.tampered.root_hex}</code> "
                                  f"({'changed' if self.root_changed else 'unchanged'})")
@@ -221,7 +222,6 @@ class TamperWidget:
         plt.close(self.figure)  # shown in the output below, not again by the inline backend
         self.output.clear_output(wait=True)
         with self.output:
-            from IPython.display import display
             display(self.figure)
 
     def draw(self) -> Figure:
@@ -239,7 +239,8 @@ class TamperWidget:
             lines.append(f"tampered leaf {edit.index}: {edit.before!r} -> {edit.after!r}")
         if self.message:
             lines.append(f"problem: {self.message}")
-        lines.append(f"root now    {self.tampered.root_hex} ({'changed' if self.root_changed else 'unchanged'})")
+        lines.append(f"root now    {self.tampered.root_hex} "
+                     f"({'changed' if self.root_changed else 'unchanged'})")
         n_nodes = sum(len(row) for row in self.original.levels)
         if self.changed:
             where = ", ".join(f"({level}, {position})" for level, position in self.changed)
@@ -249,5 +250,4 @@ class TamperWidget:
         return "\n".join(lines)
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
         display(self.widget)

@@ -17,6 +17,9 @@ from grid.chain import THESIS_GENESIS_TIMESTAMP
 from primitives.block import target_to_bits
 from primitives.pow import MiningResult, expected_attempts, mine, practice_header, target_for_k_bits
 
+from .message import problem_html
+
+
 def hex256(n: int) -> str:
     """A 256-bit number as 64 hex digits, so hashes and targets line up."""
     return f"0x{n:064x}"
@@ -116,7 +119,7 @@ class MiningWidget:
 
     def _say(self, message: str) -> None:
         self.message = message
-        self.message_view.value = f"<b style='color:#b00'>{html.escape(message)}</b>" if message else ""
+        self.message_view.value = problem_html(message)
 
     def _on_settings(self, _change) -> None:
         self.k_bits = self.slider.value

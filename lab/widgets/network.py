@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 from IPython.display import display
 
 from ..consensus_charts import SimulationRun, plot_block_tree, simulate_with_blocks
+from .message import problem_html
 
 
 def parse_shares(text: str) -> list[float]:
@@ -24,8 +25,8 @@ def parse_shares(text: str) -> list[float]:
     try:
         shares = [float(p) for p in parts]
     except ValueError:
-        raise ValueError(f"miners' shares must be numbers separated by commas, like 30, 25, 20 (got {text!r})") \
-            from None
+        raise ValueError(f"miners' shares must be numbers separated by commas, like 30, 25, 20 "
+                         f"(got {text!r})") from None
     if len(shares) < 2:
         raise ValueError("give at least two miners' shares, like 50, 50")
     if any(s < 0 for s in shares) or sum(shares) <= 0:
@@ -75,8 +76,7 @@ class NetworkSimulator:
             self.used_shares, self.error = shares, ""
         except ValueError as exc:
             self.run, self.error = None, str(exc)
-        self.message.value = (f"<b style='color:#b00'>⚠ {html.escape(self.error)}</b>" if self.error
-                              else f"<pre>{html.escape(self.summary())}</pre>")
+        self.message.value = problem_html(self.error) or f"<pre>{html.escape(self.summary())}</pre>"
         self._draw()
 
     def _draw(self) -> None:
@@ -107,10 +107,11 @@ class NetworkSimulator:
             f"convergence: nodes disagreed {len(r.convergence_times)} times, "
             f"{r.mean_convergence_time:.1f} s on average, longest {r.max_convergence_time:.1f} s",
             "main-chain blocks per miner: " + ", ".join(
-                f"{i}: {m}/{b}" for i, (m, b) in enumerate(zip(r.main_chain_by, r.mined_by))),
+                f"{i}: {m}/{b}" for i, (m, b) in enumerate(zip(r.main_chain_by, r.mined_by, strict=True))),
         ]
         if not r.settled:
-            lines.append(f"not settled at the end: two tips of equal height, split for {r.unsettled_for:.1f} s")
+            lines.append(f"not settled at the end: two tips of equal height, split for "
+                         f"{r.unsettled_for:.1f} s")
         return "\n".join(lines)
 
     def _ipython_display_(self) -> None:
