@@ -1,10 +1,12 @@
 """Notebook 08's checks reject plausible mistakes (tests/test_exercises.py runs the reference solutions)."""
 import hashlib
+from pathlib import Path
 
 import pytest
 from eth_abi import decode
 
-from lab.exercises import WRONG, check
+from lab.checks import nb08 as checks_nb08
+from lab.exercises import WRONG, Mismatch, check
 from lab.solutions import nb08
 
 
@@ -102,3 +104,39 @@ def _require_no_wrap_around(function, sender, args, state):
 ])
 def test_each_check_rejects_a_plausible_mistake(exercise_id, wrong):
     assert check(exercise_id, wrong).status == WRONG
+
+
+# ------------------------------------------------------------------ 08.4's answer key and the contract
+SOURCE = (Path(__file__).resolve().parents[1] / "contracts" / "PowerGeneration.sol").read_text()
+
+
+def test_the_answer_key_is_the_contracts_requires():
+    found = checks_nb08.source_requires(SOURCE)
+    # Read off contracts/PowerGeneration.sol by eye: Transfer's third require sits in `unchecked { }`.
+    assert found["Transfer"] == [("user[msg.sender].generaterights", False), ("user[_to].userights", False),
+                                 ("user[_to].usePower + _value > user[_to].usePower", True)]
+    assert found["GeneratePower"] == [] and found["PowerDispatch"] == [("msg.sender == administrator", False)]
+    checks_nb08.check_answer_key(SOURCE)   # the key agrees with the source as it is
+
+
+CONSUME_RIGHT = "require(user[msg.sender].userights);"
+CONSUME_BALANCE = "require(user[msg.sender].usePower >= _value);"
+WRAPPED = "unchecked {\n            require(user[_to].usePower"
+SILENT = "if(!user[msg.sender].generaterights)\n            return;"
+
+
+@pytest.mark.parametrize("edit", [
+    # two requires swapped: the key's order would be wrong
+    lambda s: s.replace(f"{CONSUME_RIGHT}\n        {CONSUME_BALANCE}", f"{CONSUME_BALANCE}\n        {CONSUME_RIGHT}"),
+    # a condition changed
+    lambda s: s.replace(CONSUME_BALANCE, CONSUME_BALANCE.replace(">=", ">")),
+    # checked arithmetic: an overflow would panic instead of wrapping
+    lambda s: s.replace(WRAPPED, WRAPPED.replace("unchecked ", "")),
+    # a new require in a function that had none
+    lambda s: s.replace(SILENT, "require(user[msg.sender].generaterights);"),
+], ids=["reordered", "changed", "checked", "added"])
+def test_the_answer_key_notices_when_the_contract_changes(edit):
+    edited = edit(SOURCE)
+    assert edited != SOURCE
+    with pytest.raises(Mismatch, match="checker bug"):
+        checks_nb08.check_answer_key(edited)

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import json
 import random
+import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from eth_abi import decode, encode
 from eth_utils import function_abi_to_4byte_selector, function_signature_to_4byte_selector
 
 from grid.chain import TxReverted
-from grid.powergrid import PowerGridClient
 from grid.errors import GridError
+from grid.powergrid import PowerGridClient
 
 from ..exercises import exercise, expect
 from .fresh import fresh_contract
@@ -49,10 +52,11 @@ def _paid(chain, entry) -> dict[str, int]:
     exactly the tip; the rest of the fee was burned (EIP-1559).
     """
     w3, block = chain.w3, entry.block_number
-    expect(len(w3.eth.get_block(block)["transactions"]) == 1, f"checker bug: block {block} holds more than one "
-                                                               f"transaction")
+    expect(len(w3.eth.get_block(block)["transactions"]) == 1,
+           f"checker bug: block {block} holds more than one transaction")
     miner = w3.eth.get_block(block)["miner"]
-    fee = w3.eth.get_balance(entry.sender_address, block - 1) - w3.eth.get_balance(entry.sender_address, block)
+    sender = entry.sender_address
+    fee = w3.eth.get_balance(sender, block - 1) - w3.eth.get_balance(sender, block)
     tip = w3.eth.get_balance(miner, block) - w3.eth.get_balance(miner, block - 1)
     return {"fee": fee, "burned": fee - tip, "tip": tip}
 
@@ -72,7 +76,8 @@ def _fee_hint(chain, entry, got_fee, fee: int) -> str:
 
 @exercise("08.1", "what did it cost?")
 def check_transaction_fee(transaction_fee):
-    with fresh_contract() as (chain, client):             # the deployment and section 5.2.2's four registrations
+    # The deployment and section 5.2.2's four registrations:
+    with fresh_contract() as (chain, client):
         remix_like = PowerGridClient(chain, client.address, log=client.log, preflight=False)
         client.sell_power("consumer1", 100, sender="generator1")
         chain.mine(4)                                      # empty blocks: the base fee falls, prices differ
@@ -99,9 +104,9 @@ def check_transaction_fee(transaction_fee):
                    f"{got.get('burned')!r}")
             expect(got.get("tip") == want["tip"],
                    f"{what} paid the block's miner a tip of {want['tip']:,} wei, you said {got.get('tip')!r}")
-    return (f"{len(entries)} transactions priced: fee = gas used x effective gas price (base fee + tip). The "
-            f"base fee is burned, the tip goes to the miner, and a reverted transaction pays too. On a private "
-            f"chain this ether is free (thesis 4.2), on the public one it is real money")
+    return (f"{len(entries)} transactions priced: fee = gas used x effective gas price (base fee + tip). "
+            f"The base fee is burned, the tip goes to the miner, and a reverted transaction pays too. On a "
+            f"private chain this ether is free (thesis 4.2), on the public one it is real money")
 
 
 # ----------------------------------------------------------------- 08.2
@@ -144,8 +149,9 @@ def check_decode_entry_input(decode_entry_input):
                                   f"{entry.input[:10]}), you said {name!r}")
         expect(isinstance(args, (list, tuple)) and len(args) == len(want_args),
                f"{want_name} takes {len(want_args)} argument(s), you returned {args!r}")
-        for index, (g, w) in enumerate(zip(args, want_args)):
-            expect(_same_value(g, w), f"argument {index} of {want_name} is {w!r} (eth-abi), you decoded {g!r}")
+        for index, (g, w) in enumerate(zip(args, want_args, strict=True)):
+            expect(_same_value(g, w),
+                   f"argument {index} of {want_name} is {w!r} (eth-abi), you decoded {g!r}")
     return (f"{len(entries)} entries decoded: 4 bytes of keccak256(signature) pick the function, the rest "
             f"is 32-byte words. Anyone can do this for any transaction: calldata is public")
 
@@ -207,7 +213,8 @@ def check_predict_balances(predict_balances):
                                           f"the keys {', '.join(BALANCE_KEYS)}")
             for key in BALANCE_KEYS:
                 expect(got.get(key) == chain_says[key],
-                       f"after {steps} the chain's {key} is {chain_says[key]}, you predicted {got.get(key)!r}")
+                       f"after {steps} the chain's {key} is {chain_says[key]}, "
+                       f"you predicted {got.get(key)!r}")
     return ("selling before generating leaves generator1 owing power (a negative int256), and only "
             "GeneratePower and PowerConsume move the totals: thesis 5.2.2's -100 / 100, then -90 / 10")
 
@@ -219,24 +226,81 @@ _CAST = (("generator1", True, False), ("generator2", True, True),   # generator2
 _MAX = 2**256 - 1
 
 
+# The answer key, written from contracts/PowerGeneration.sol: each function's require()s in source
+# order, as the Solidity text and the same condition in Python over the exercise's state. A
+# condition inside an `unchecked` block computes uint256 sums modulo 2**256, as the EVM does.
+_UINT256 = 2**256
+
+
+def _use_power(state: dict, name: str) -> int:
+    return state["users"][name]["usePower"]
+
+
+@dataclass(frozen=True)
+class Require:
+    """One require() of the contract: its condition as written, and that condition in Python."""
+
+    solidity: str
+    holds: Callable[[dict, str, list], bool]   # (state, sender, args) -> does the condition hold?
+    unchecked: bool = False                    # inside an `unchecked { }` block
+
+
+_IS_ADMIN = Require("msg.sender == administrator", lambda st, sender, args: sender == st["administrator"])
+REQUIRES: dict[str, tuple[Require, ...]] = {
+    "empower": (_IS_ADMIN,),
+    "GeneratePower": (),    # no require: a caller without the right returns silently
+    "Transfer": (
+        Require("user[msg.sender].generaterights",
+                lambda st, sender, args: st["users"][sender]["generaterights"]),
+        Require("user[_to].userights", lambda st, sender, args: st["users"][args[0]]["userights"]),
+        Require("user[_to].usePower + _value > user[_to].usePower",
+                lambda st, sender, args: (_use_power(st, args[0]) + args[1]) % _UINT256
+                > _use_power(st, args[0]),
+                unchecked=True),
+    ),
+    "PowerConsume": (
+        Require("user[msg.sender].userights", lambda st, sender, args: st["users"][sender]["userights"]),
+        Require("user[msg.sender].usePower >= _value",
+                lambda st, sender, args: _use_power(st, sender) >= args[0]),
+    ),
+    "PowerDispatch": (_IS_ADMIN,),
+}
+_FUNCTION = re.compile(r"\bfunction\s+(\w+)\s*\(")
+_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+_REQUIRE = re.compile(r"\brequire\s*\((.*?)\)\s*;")
+
+
+def source_requires(source: str) -> dict[str, list[tuple[str, bool]]]:
+    """Each function's require() conditions in source order, with whether each sits in an unchecked block."""
+    found: dict[str, list[tuple[str, bool]]] = {}
+    source = _COMMENT.sub(" ", source)   # a comment may quote code; only the code counts
+    starts = list(_FUNCTION.finditer(source))
+    for i, match in enumerate(starts):
+        body = source[match.end():starts[i + 1].start() if i + 1 < len(starts) else len(source)]
+        conditions = []
+        for require in _REQUIRE.finditer(body):
+            before = body[:require.start()]
+            unchecked = before.rfind("unchecked") > before.rfind("}")   # inside a still-open unchecked block
+            conditions.append((" ".join(require.group(1).split()), unchecked))
+        found[match.group(1)] = conditions
+    return found
+
+
+def check_answer_key(source: str) -> None:
+    """Fail loudly (a checker bug) unless REQUIRES says exactly what the contract's source says."""
+    in_source = {name: conditions for name, conditions in source_requires(source).items() if conditions}
+    in_key = {name: [(r.solidity, r.unchecked) for r in requires] for name, requires in REQUIRES.items()
+              if requires}
+    expect(in_source == in_key, f"checker bug: the answer key's require()s {in_key} are not the "
+                                f"contract's {in_source}")
+
+
 def _expected_require(function: str, sender: str, args: list, state: dict) -> int:
     """Which require() of contracts/PowerGeneration.sol fails first (1-based), 0 when none does."""
-    users = state["users"]
-    if function in ("empower", "PowerDispatch"):
-        return 0 if sender == state["administrator"] else 1
-    if function == "Transfer":
-        buyer, amount = args
-        if not users[sender]["generaterights"]:
-            return 1
-        if not users[buyer]["userights"]:
-            return 2
-        before = users[buyer]["usePower"]
-        return 0 if (before + amount) % 2**256 > before else 3   # unchecked: wraps around
-    if function == "PowerConsume":
-        if not users[sender]["userights"]:
-            return 1
-        return 0 if users[sender]["usePower"] >= args[0] else 2
-    return 0   # GeneratePower has no require: it returns silently
+    for number, require in enumerate(REQUIRES[function], start=1):
+        if not require.holds(state, sender, args):
+            return number
+    return 0
 
 
 def _cases(rng: random.Random) -> list[tuple[str, str, list]]:
@@ -258,7 +322,8 @@ def _cases(rng: random.Random) -> list[tuple[str, str, list]]:
         ("PowerConsume", "consumer2", [0]),
         ("GeneratePower", "consumer1", [5]),
     ]
-    extra = [("Transfer", rng.choice(ACCOUNTS), [rng.choice(ACCOUNTS), rng.choice([0, 1, rng.randint(2, 99)])]),
+    amount = rng.choice([0, 1, rng.randint(2, 99)])
+    extra = [("Transfer", rng.choice(ACCOUNTS), [rng.choice(ACCOUNTS), amount]),
              ("PowerConsume", rng.choice(ACCOUNTS), [rng.randint(0, 60)])]
     return fixed + extra
 
@@ -268,7 +333,7 @@ def _reverts(client: PowerGridClient, function: str, sender: str, args: list) ->
     chain = client.chain
     item = next(i for i in ABI if i.get("name") == function)
     types = [p["type"] for p in item["inputs"]]
-    values = [chain.account(v).address if t == "address" else v for t, v in zip(types, args)]
+    values = [chain.account(v).address if t == "address" else v for t, v in zip(types, args, strict=True)]
     data = function_signature_to_4byte_selector(f"{function}({','.join(types)})") + encode(types, values)
     try:
         chain.call(chain.account(sender), client.address, data)
@@ -279,6 +344,7 @@ def _reverts(client: PowerGridClient, function: str, sender: str, args: list) ->
 
 @exercise("08.4", "explain a revert")
 def check_failing_require(failing_require):
+    check_answer_key((ROOT / "contracts" / "PowerGeneration.sol").read_text())
     rng = random.Random()
     with _fresh_contract(*_CAST) as client:
         client.sell_power("consumer1", 40, sender="generator1")
