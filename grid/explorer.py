@@ -14,16 +14,16 @@ down, a block that does not exist or a transaction hash that is unknown is a
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import requests
 from eth_utils import to_checksum_address
 from hexbytes import HexBytes
 
-from .chain import Chain
-from .chain import node_down
+from .chain import Chain, node_down
 from .errors import GridError
 
 CREATION = "(contract creation)"
@@ -49,7 +49,7 @@ class BlockSummary:
     @property
     def time(self) -> str:
         """The block's time in UTC, e.g. '2019-11-28 09:11:26'."""
-        return datetime.fromtimestamp(self.timestamp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        return datetime.fromtimestamp(self.timestamp, tz=UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ def block_summary(chain: Chain, number: Any) -> BlockSummary:
 
 def _summary(block: Any) -> BlockSummary:
     return BlockSummary(
-        number=int(block["number"]), hash=_hex(block["hash"]), parent_hash=_hex(block["parentHash"]),
+        number=int(block["number"]), hash=hex_text(block["hash"]), parent_hash=hex_text(block["parentHash"]),
         timestamp=int(block["timestamp"]), transaction_count=len(block["transactions"]),
         gas_used=int(block["gasUsed"]), gas_limit=int(block["gasLimit"]),
         miner=to_checksum_address(block["miner"]) if block.get("miner") else "",
@@ -285,12 +285,12 @@ def _tx_summary(chain: Chain, tx: Any, client: Any, block_number: int | None = N
     index = int(receipt["transactionIndex"]) if index is None else index
     sender = to_checksum_address(tx["from"])
     to = to_checksum_address(tx["to"]) if tx.get("to") else None
-    data = _hex(tx.get("input", tx.get("data", b"")))
+    data = hex_text(tx.get("input", tx.get("data", b"")))
     contract = getattr(client, "address", None)
     created = to_checksum_address(receipt["contractAddress"]) if receipt.get("contractAddress") else None
     function, arguments = _describe_call(client, to, data, created)
     return TxSummary(
-        hash=_hex(tx["hash"]), block_number=block_number, index=index,
+        hash=hex_text(tx["hash"]), block_number=block_number, index=index,
         sender=sender, sender_name=account_name(chain, sender), to=to,
         to_name=(_contract_name(client) if to is not None and to == contract else account_name(chain, to)),
         function=function, arguments=arguments, status="ok" if int(receipt["status"]) == 1 else "reverted",
@@ -312,109 +312,6 @@ def _describe_call(client: Any, to: str | None, data: str, created: str | None) 
         except GridError:
             pass  # not one of the contract's functions: show the raw selector
     return data[:10], {}
-
-
-# ------------------------------------------------------- whole-chain state
-@dataclass(frozen=True)
-class ChainState:
-    """What a chain holds, in a few comparable numbers: to show that a restart lost nothing."""
-
-    chain_id: int
-    block_number: int
-    latest_hash: str
-    balances: dict[str, int]          # named account -> wei
-    nonces: dict[str, int]            # named account -> transactions sent
-    contract: str | None = None       # the contract address, when a client was given
-    code_hash: str | None = None      # keccak256 of the code there, 0x-hex
-    users: dict[str, Any] = field(default_factory=dict)  # named account -> UserRecord (registered ones)
-
-
-def chain_state(chain: Chain, client: Any = None) -> ChainState:
-    """Read block height, latest hash, balances and nonces (and the contract's code and users)."""
-    from eth_utils import keccak
-
-    w3 = chain.w3
-    with node_errors(chain):
-        latest = w3.eth.get_block("latest")
-        balances = {a.name: int(w3.eth.get_balance(a.address)) for a in chain.accounts}
-        nonces = {a.name: int(w3.eth.get_transaction_count(a.address)) for a in chain.accounts}
-        code = bytes(w3.eth.get_code(client.address)) if client is not None else None
-    users = {}
-    if client is not None:
-        for account in chain.accounts:
-            record = client.user_record(account.name)
-            if record.registered:
-                users[account.name] = record
-    return ChainState(
-        chain_id=chain.chain_id, block_number=int(latest["number"]), latest_hash=_hex(latest["hash"]),
-        balances=balances, nonces=nonces, contract=getattr(client, "address", None),
-        code_hash=("0x" + keccak(code).hex()) if code is not None else None, users=users)
-
-
-@dataclass(frozen=True)
-class StateComparison:
-    """One line of a before/after comparison (`same` compares the exact values, not the text)."""
-
-    what: str
-    before: str
-    after: str
-    same: bool
-
-
-def _row(what: str, before: Any, after: Any, show: Any = str) -> StateComparison:
-    return StateComparison(what, show(before), show(after), before == after)
-
-
-def compare_states(before: ChainState, after: ChainState) -> list[StateComparison]:
-    """Line by line: chain id, height, latest hash, code hash, active accounts, contract users.
-
-    Accounts that sent a transaction or are registered get a line each; the
-    others share one line that covers all their balances and nonces.
-    """
-    rows = [_row("chainId", before.chain_id, after.chain_id),
-            _row("block number", before.block_number, after.block_number),
-            _row("latest block hash", before.latest_hash, after.latest_hash, short_hash)]
-    if before.contract or after.contract:
-        rows.append(_row(f"code hash at {short_hash(before.contract or after.contract or '')}",
-                         before.code_hash or "-", after.code_hash or "-", short_hash))
-    active = [n for n in before.balances if before.nonces.get(n) or n in before.users or n in after.users]
-    for name in active:
-        rows.append(_row(f"{name}: balance (ether)", before.balances[name], after.balances.get(name), _ether))
-        rows.append(_row(f"{name}: nonce", before.nonces[name], after.nonces.get(name)))
-    idle = [n for n in before.balances if n not in active]
-    if idle:
-        same = all((before.balances[n], before.nonces[n]) == (after.balances.get(n), after.nonces.get(n))
-                   for n in idle)
-        rows.append(StateComparison(f"{len(idle)} other accounts: balances, nonces", "as listed before",
-                                    "all equal" if same else "some changed", same))
-    for name in sorted(set(before.users) | set(after.users)):
-        rows.append(_row(f"{name}: contract record", before.users.get(name), after.users.get(name), _record_text))
-    return rows
-
-
-def format_comparison(rows: list[StateComparison], width: int = 30) -> str:
-    """A plain-text before/after table with a ✔ or ✘ per line."""
-    label = max(len(r.what) for r in rows) if rows else 10
-    lines = [f"{'':<{label}}  {'before':<{width}} {'after':<{width}}"]
-    for r in rows:
-        lines.append(f"{r.what:<{label}}  {_cut(r.before, width):<{width}} {_cut(r.after, width):<{width}} "
-                     f"{'✔' if r.same else '✘'}")
-    return "\n".join(lines)
-
-
-def _ether(wei: Any) -> str:
-    return "-" if wei is None else f"{wei / 10**18:,.6f}"
-
-
-def _record_text(record: Any) -> str:
-    if record is None:
-        return "-"
-    return (f"{record.name}: gen {record.generation_balance}/{record.total_generation}, "
-            f"use {record.remaining}/{record.total_use}, info {record.dispatch!r}")
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 # -------------------------------------------------------------- text views
@@ -445,7 +342,8 @@ def short_hash(value: str) -> str:
 
 
 # ----------------------------------------------------------------- helpers
-def _hex(value: Any) -> str:
+def hex_text(value: Any) -> str:
+    """A hash or bytes value as 0x-hex text."""
     if isinstance(value, str):
         return value if value.startswith("0x") else "0x" + value
     return HexBytes(value).to_0x_hex()

@@ -1,17 +1,18 @@
 """Charts for notebook 05: block trees with forks, stale rates, the majority attack.
 
-The numbers all come from primitives.network and primitives.private_attack;
+The numbers all come from primitives.network, primitives.double_spend and primitives.private_attack;
 this module only runs sweeps over their parameters and draws the results.
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import matplotlib.pyplot as plt
 from matplotlib.lines import Line2D
 
+import primitives.double_spend as double_spend
 import primitives.network as network
 from primitives.network import SimBlock, SimulationResult
 
@@ -224,13 +225,13 @@ def attack_sweep(qs: Sequence[float], zs: Sequence[int], *, trials: int = 1000, 
     for z in zs:
         runs = []
         for q in qs:
-            runs.append(network.simulate_attack(q, z, trials=trials, seed=seed))
+            runs.append(double_spend.simulate_attack(q, z, trials=trials, seed=seed))
             if progress:
                 progress(1)
         simulated[z] = tuple(r.probability for r in runs)
         errors[z] = tuple(r.standard_error for r in runs)
-        nakamoto[z] = tuple(network.nakamoto_attack_probability(q, z) for q in qs)
-        exact[z] = tuple(network.exact_attack_probability(q, z) for q in qs)
+        nakamoto[z] = tuple(double_spend.nakamoto_attack_probability(q, z) for q in qs)
+        exact[z] = tuple(double_spend.exact_attack_probability(q, z) for q in qs)
     return AttackSweep(tuple(qs), tuple(zs), trials, simulated, errors, nakamoto, exact)
 
 
@@ -254,7 +255,7 @@ def plot_attack_sweep(sweep: AttackSweep, table: dict | None = None):
         for i, q in enumerate(sorted({row["q"] for row in table["probabilities"]})):
             rows = [r for r in table["probabilities"] if r["q"] == q]
             zs = list(range(0, max(r["z"] for r in rows) + 1))
-            right.semilogy(zs, [network.nakamoto_attack_probability(q, z) for z in zs], "-",
+            right.semilogy(zs, [double_spend.nakamoto_attack_probability(q, z) for z in zs], "-",
                            color=plt.get_cmap("Set1")(i), label=f"q = {q}: formula")
             right.semilogy([r["z"] for r in rows], [r["P"] for r in rows], "o", mfc="none",
                            color=plt.get_cmap("Set1")(i), label=f"q = {q}: whitepaper table")
@@ -291,7 +292,7 @@ def gossip_attack_sweep(qs: Sequence[float], confirmations: int, *, seeds: int =
             if progress:
                 progress(1)
         rates.append(wins / seeds)
-    formula = tuple(network.nakamoto_attack_probability(min(q, 0.5), confirmations) for q in qs)
+    formula = tuple(double_spend.nakamoto_attack_probability(min(q, 0.5), confirmations) for q in qs)
     return GossipAttackSweep(tuple(qs), confirmations, seeds, tuple(rates), formula)
 
 

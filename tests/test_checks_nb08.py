@@ -127,7 +127,8 @@ SILENT = "if(!user[msg.sender].generaterights)\n            return;"
 
 @pytest.mark.parametrize("edit", [
     # two requires swapped: the key's order would be wrong
-    lambda s: s.replace(f"{CONSUME_RIGHT}\n        {CONSUME_BALANCE}", f"{CONSUME_BALANCE}\n        {CONSUME_RIGHT}"),
+    lambda s: s.replace(f"{CONSUME_RIGHT}\n        {CONSUME_BALANCE}",
+                        f"{CONSUME_BALANCE}\n        {CONSUME_RIGHT}"),
     # a condition changed
     lambda s: s.replace(CONSUME_BALANCE, CONSUME_BALANCE.replace(">=", ">")),
     # checked arithmetic: an overflow would panic instead of wrapping

@@ -9,12 +9,23 @@ import pytest
 from eth_utils import keccak, to_checksum_address
 
 from grid.chain import connect
-from grid.powergrid import PowerGridClient
+from grid.chain_state import chain_state, compare_states, format_comparison
 from grid.errors import GridError
-from grid.explorer import (CREATION, TRANSFER, block_summary, block_transactions, chain_state,
-                           chain_transactions, compare_states, format_blocks, format_comparison,
-                           format_transactions, latest_block_number, recent_blocks, transaction,
-                           transactions_to, transactions_to_by_block)
+from grid.explorer import (
+    CREATION,
+    TRANSFER,
+    block_summary,
+    block_transactions,
+    chain_transactions,
+    format_blocks,
+    format_transactions,
+    latest_block_number,
+    recent_blocks,
+    transaction,
+    transactions_to,
+    transactions_to_by_block,
+)
+from grid.powergrid import PowerGridClient
 
 
 def test_recent_blocks_are_newest_first_and_match_web3(client, chain):

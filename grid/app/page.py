@@ -109,7 +109,7 @@ def error_page(exc: BaseException) -> AppPage:
 def manager_page(*, live: bool = True) -> AppPage:
     """The manager platform: register users, query them, dispatch (thesis chapter 5)."""
     try:
-        from ..widgets.manager import ManagerDashboard  # noqa: PLC0415 - in the try: a failure is one sentence
+        from ..widgets.manager import ManagerDashboard  # noqa: PLC0415 - in the try: failing is one sentence
 
         dashboard = ManagerDashboard(PageContext.from_env().client(), live=live)
     except Exception as exc:
@@ -120,7 +120,7 @@ def manager_page(*, live: bool = True) -> AppPage:
 def user_page(query_string: str | None = None, *, live: bool = True) -> AppPage:
     """The user platform for the account in the page address (?account=...), with an account picker."""
     try:
-        from ..widgets.user import UserDashboard  # noqa: PLC0415 - in the try: a failure is one sentence
+        from ..widgets.user import UserDashboard  # noqa: PLC0415 - in the try: failing is one sentence
 
         client = PageContext.from_env().client()
         names = [account.name for account in client.chain.accounts if account.name != MANAGER_ACCOUNT]
