@@ -35,7 +35,7 @@ def response_time_figure(rows: list[Row], grid: str, chain: str):
     for function in FUNCTIONS:
         colour = COLOURS[function]
         thesis = thesis_series(grid, function)
-        ax.plot([v for v, _, _ in thesis], [m for _, m, _ in thesis], "--o", color=colour,
+        ax.plot([c.value for c in thesis], [c.mean_s for c in thesis], "--o", color=colour,
                 label=f"thesis: {function} (mean)")
         ours = [r for r in mine if r.function == function]
         ax.plot([r.value for r in ours], [r.p50_s for r in ours], "-s", color=colour,

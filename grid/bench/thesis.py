@@ -32,8 +32,8 @@ def thesis_cells() -> tuple[ThesisCell, ...]:
                  for number, table in doc["tables"].items() for row in table["rows"])
 
 
-def thesis_series(grid: str, function: str) -> list[tuple[int, float, float]]:
-    """(value, mean_s, sigma_s) of `function` in the table of `grid` ("blocks" or "users")."""
+def thesis_series(grid: str, function: str) -> list[ThesisCell]:
+    """The cells of `function` in the table of `grid` ("blocks" or "users"), by value."""
     table = TABLE_OF_GRID[grid]
-    return sorted((c.value, c.mean_s, c.sigma_s) for c in thesis_cells()
-                  if c.table == table and c.function == function)
+    return sorted((c for c in thesis_cells() if c.table == table and c.function == function),
+                  key=lambda c: c.value)
