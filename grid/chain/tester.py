@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from eth_keys import KeyAPI
@@ -76,16 +76,22 @@ class TesterTransport:
         self.eth_tester = eth_tester
         # py-evm's pending block is shared state: one request at a time.
         self.lock = threading.RLock()
+        self._request: Callable[..., Any] | None = None
 
     def rpc(self, method: str, params: list) -> Any:
+        # Through the provider's own middleware, which takes JSON-RPC's wire format
+        # (camelCase keys, hex quantities); the answer goes back to wire format too,
+        # so chain.rpc() reads the same on the tester chain as on a node.
         with self.lock:
-            reply = self.w3.provider.make_request(method, list(params))
+            if self._request is None:
+                self._request = self.w3.provider.request_func(self.w3, self.w3.middleware_onion)
+            reply = self._request(method, list(params))
         error = reply.get("error")
         if error:
             if isinstance(error, str):
                 raise RpcFailed(method, -32601 if "unknown" in error.lower() else 0, error)
             raise RpcFailed(method, error.get("code", 0), str(error.get("message", "")), error.get("data"))
-        return reply.get("result")
+        return _wire(reply.get("result"))
 
     def send(self, tx: dict, sender: NamedAccount) -> Receipt:
         tx = {**tx, **self.fee_fields()}
@@ -172,7 +178,9 @@ class TesterTransport:
     def set_automine(self, on: bool) -> None:
         with self.lock:
             if on:
-                self.eth_tester.enable_auto_mine_transactions()  # also mines what is pending
+                # Only the switch, as on a node: enable_auto_mine_transactions() would
+                # also mine a block, an empty one after chain.batch() mined its own.
+                self.eth_tester.auto_mine_transactions = True
             else:
                 self.eth_tester.disable_auto_mine_transactions()
 
@@ -212,6 +220,21 @@ class TesterTransport:
     def in_process(self) -> Iterator[EthereumTester]:
         with self.lock:
             yield self.eth_tester
+
+
+def _wire(value: Any) -> Any:
+    """A web3-formatted value in JSON-RPC's wire format: quantities and bytes as 0x-hex."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return hex(value)
+    if isinstance(value, (bytes, bytearray)):
+        return HexBytes(value).to_0x_hex()
+    if isinstance(value, Mapping):
+        return {key: _wire(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_wire(item) for item in value]
+    return value
 
 
 def _receipt(r: Any) -> Receipt:
