@@ -194,7 +194,14 @@ def note_html(note: str) -> str:
 
 
 class LiveWidget:
-    """What both dashboards share: a message line, the log subscription and the block watcher."""
+    """What both dashboards share: a message line, the log subscription and the block watcher.
+
+    A live widget refreshes itself: instantly after any transaction sent through
+    the same client log (same kernel), and within `refresh_interval` seconds after
+    a block mined by anyone else (another Voila page, another student), through a
+    `BlockWatcher`. A refresh never raises: a node that is down is said once on
+    the message line. Every action goes through `MessageLine.run`.
+    """
 
     message: MessageLine
     client: PowerGridClient

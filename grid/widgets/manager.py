@@ -5,12 +5,9 @@
     manager.register_address.value = "consumer1"; ...; manager.register_button.click()
     print(manager.summary())
 
-The dashboard refreshes itself: instantly after any transaction sent through
-the same client log (same kernel), and within `refresh_interval` seconds after
-a block mined by anyone else (another Voila page, another student), through a
-`BlockWatcher`. A refresh never raises: a node that is down is said once on
-the message line. Every action goes through `MessageLine.run`: bad input, a
-missing right, a revert or a stopped node shows one sentence and sends nothing.
+It refreshes itself and reports problems as every `LiveWidget` does (see
+grid.widgets.common): bad input, a missing right, a revert or a stopped node
+shows one sentence and sends nothing.
 
 CSS classes (the contract with the browser test):
 
