@@ -86,7 +86,8 @@ def compare_states(before: ChainState, after: ChainState) -> list[StateCompariso
         rows.append(StateComparison(f"{len(idle)} other accounts: balances, nonces", "as listed before",
                                     "all equal" if same else "some changed", same))
     for name in sorted(set(before.users) | set(after.users)):
-        rows.append(_row(f"{name}: contract record", before.users.get(name), after.users.get(name), _record_text))
+        rows.append(_row(f"{name}: contract record", before.users.get(name), after.users.get(name),
+                         _record_text))
     return rows
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import requests
 from eth_utils import to_checksum_address
 from hexbytes import HexBytes
+from web3.exceptions import BlockNotFound, TransactionNotFound, Web3Exception
 
 from .chain import Chain, node_down
 from .errors import GridError
@@ -100,7 +101,6 @@ class TxSummary:
 @contextlib.contextmanager
 def node_errors(chain: Chain) -> Iterator[None]:
     """Turn what web3 raises when the node is gone into the toolkit's one-sentence GridError."""
-    from web3.exceptions import Web3Exception
 
     try:
         with chain.exclusive():  # eth-tester's py-evm is shared state: one request at a time
@@ -146,7 +146,6 @@ def _check_number(chain: Chain, number: Any) -> int:
 
 
 def _get_block(chain: Chain, number: int, full: bool) -> Any:
-    from web3.exceptions import BlockNotFound
 
     with node_errors(chain):
         try:
@@ -190,7 +189,6 @@ def _block_txs(chain: Chain, number: int, client: Any) -> list[TxSummary]:
 
 def transaction(chain: Chain, tx_hash: str, client: Any = None) -> TxSummary:
     """One transaction by its hash (0x + 64 hex digits)."""
-    from web3.exceptions import TransactionNotFound
 
     text = tx_hash.strip() if isinstance(tx_hash, str) else ""
     if not (text.startswith("0x") and len(text) == 66 and _is_hex(text[2:])):
@@ -266,7 +264,6 @@ def _selector(client: Any, function: str | None) -> bytes | None:
 
 
 def _receipt_or_none(chain: Chain, tx_hash: Any) -> Any:
-    from web3.exceptions import TransactionNotFound
 
     with node_errors(chain):
         try:
@@ -332,7 +329,8 @@ def format_transactions(txs: list[TxSummary]) -> str:
     for tx in txs:
         who = tx.sender_name or short_hash(tx.sender)
         to = tx.to_name or (short_hash(tx.to) if tx.to else "-")
-        lines.append(f"{short_hash(tx.hash)}  {who} -> {to}: {tx.call_text()}  [{tx.status}, gas {tx.gas_used:,}]")
+        lines.append(f"{short_hash(tx.hash)}  {who} -> {to}: {tx.call_text()}  [{tx.status}, gas "
+                     f"{tx.gas_used:,}]")
     return "\n".join(lines)
 
 

@@ -6,7 +6,7 @@ Every value comes from `primitives.block`; these functions only lay it out
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -37,7 +37,7 @@ HEADER_LAYOUT = (
 
 def utc(timestamp: int) -> str:
     """A UNIX timestamp as 'YYYY-MM-DD HH:MM:SS UTC'."""
-    return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _field_values(header: BlockHeader) -> list[str]:
@@ -55,7 +55,7 @@ def header_fields(header: BlockHeader) -> pd.DataFrame:
     """Thesis Table 2-1 filled in for one real header: field, bytes, raw bytes, value, meaning."""
     raw = header.serialize()
     rows = []
-    for field, value in zip(HEADER_LAYOUT, _field_values(header)):
+    for field, value in zip(HEADER_LAYOUT, _field_values(header), strict=False):
         rows.append({
             "field": field.name,
             "bytes": f"{field.offset}–{field.offset + field.size - 1} ({field.size})",
@@ -75,11 +75,13 @@ def chain_table(headers: list[BlockHeader], first_height: int = 0) -> pd.DataFra
             "height": first_height + i,
             "hash": header.hash_hex(),
             "prev_hash": header.prev_hash_hex,
-            "links to row above": "—" if parent is None else ("✓" if header.prev_hash == parent.hash() else "✗"),
+            "links to row above": "—" if parent is None
+            else ("✓" if header.prev_hash == parent.hash() else "✗"),
             "PoW (hash ≤ target)": "✓" if header.check_pow() else "✗",
             "nonce": header.nonce,
             "time": utc(header.timestamp),
-            "minutes after row above": None if parent is None else round((header.timestamp - parent.timestamp) / 60, 1),
+            "minutes after row above": None if parent is None
+            else round((header.timestamp - parent.timestamp) / 60, 1),
         })
     return pd.DataFrame(rows)
 
@@ -108,7 +110,8 @@ def blocks_table(blocks: list[Block], first_height: int = 0) -> pd.DataFrame:
             "nonce": block.header.nonce,
             "transactions": _describe_transactions(block),
             "Merkle root matches": "✓" if block.check_merkle_root() else "✗",
-            "links to row above": "—" if parent is None else ("✓" if block.header.prev_hash == parent.hash() else "✗"),
+            "links to row above": "—" if parent is None
+            else ("✓" if block.header.prev_hash == parent.hash() else "✗"),
         })
     return pd.DataFrame(rows)
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 
+from matplotlib.backend_bases import FigureCanvasBase
+from matplotlib.category import UnitData
+
 _UNIT = re.compile(r"\(.+\)|\[.+\]")
 VIOLATIONS: list[str] = []
 
 
 def _is_categorical(axis) -> bool:
-    from matplotlib.category import UnitData
 
     return isinstance(getattr(axis, "units", None), UnitData)
 
@@ -42,7 +44,6 @@ def problems(fig) -> list[str]:
 
 def watch() -> None:
     """Check every figure as it is rendered (inline backend or savefig)."""
-    from matplotlib.backend_bases import FigureCanvasBase
 
     original = FigureCanvasBase.print_figure
     if getattr(original, "_chart_rules", False):

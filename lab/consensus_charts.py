@@ -15,6 +15,7 @@ from matplotlib.lines import Line2D
 import primitives.double_spend as double_spend
 import primitives.network as network
 from primitives.network import SimBlock, SimulationResult
+from primitives.private_attack import simulate_private_attack
 
 Progress = Callable[[int], object] | None
 
@@ -189,10 +190,11 @@ def plot_stale_rate(sweep: StaleSweep, *, ax=None):
     """Simulated stale rates (dots: seeds, line: mean) beside the simple estimate."""
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
-    for ratio, row in zip(sweep.ratios, sweep.stale_rates):
+    for ratio, row in zip(sweep.ratios, sweep.stale_rates, strict=False):
         ax.scatter([ratio] * len(row), row, s=12, color="tab:blue", alpha=0.4)
     ax.plot(sweep.ratios, sweep.means, "o-", color="tab:blue", label="simulated (mean over seeds)")
-    ax.plot(sweep.ratios, sweep.estimates, "--", color="tab:orange", label="estimate 1 - exp(-latency/interval)")
+    ax.plot(sweep.ratios, sweep.estimates, "--", color="tab:orange",
+            label="estimate 1 - exp(-latency/interval)")
     ax.set_xlabel("latency / block interval (s per s)")
     ax.set_ylabel("stale rate (fraction of blocks)")
     ax.set_title(f"More latency per block interval, more forks (interval {sweep.block_interval:g} s)")
@@ -282,7 +284,6 @@ class GossipAttackSweep:
 def gossip_attack_sweep(qs: Sequence[float], confirmations: int, *, seeds: int = 100,
                         progress: Progress = None, **kwargs) -> GossipAttackSweep:
     """Run simulate_private_attack with `seeds` seeds per share; progress(1) after each run."""
-    from primitives.private_attack import simulate_private_attack
 
     rates = []
     for q in qs:

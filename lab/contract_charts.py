@@ -15,10 +15,11 @@ reads, lays out and draws.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import matplotlib.pyplot as plt
+import pandas as pd
 from eth_abi import decode
 from matplotlib.figure import Figure
 from matplotlib.ticker import StrMethodFormatter
@@ -91,8 +92,10 @@ def show_part(source: str, name: str) -> str:
     for part in contract_parts(source):
         if part.name == name:
             width = len(str(part.last_line))
-            return "\n".join(f"{n:>{width}} | {lines[n - 1]}" for n in range(part.first_line, part.last_line + 1))
-    raise KeyError(f"no part named {name!r}: choose one of {', '.join(p.name for p in contract_parts(source))}")
+            numbers = range(part.first_line, part.last_line + 1)
+            return "\n".join(f"{n:>{width}} | {lines[n - 1]}" for n in numbers)
+    raise KeyError(f"no part named {name!r}: choose one of "
+                   f"{', '.join(p.name for p in contract_parts(source))}")
 
 
 def parts_table(source: str) -> str:
@@ -139,7 +142,6 @@ def abi_rows(abi: list[dict]) -> list[AbiRow]:
 
 def abi_frame(abi: list[dict]):
     """The ABI's functions as a pandas DataFrame: inputs, outputs, view or not, Remix's button."""
-    import pandas as pd
 
     return pd.DataFrame([{"function": r.name, "inputs": r.inputs or "-", "outputs": r.outputs or "-",
                           "stateMutability": r.mutability, "view": r.is_call, "Remix button": r.button}
@@ -196,7 +198,7 @@ def calldata_layout(data: bytes, spec) -> str:
     types = [t for t, _ in spec.inputs]
     values = decode(types, body)
     notes: dict[int, str] = {}
-    for head, ((abi_type, name), value) in enumerate(zip(spec.inputs, values)):
+    for head, ((abi_type, name), value) in enumerate(zip(spec.inputs, values, strict=False)):
         word = body[head * WORD:(head + 1) * WORD]
         if abi_type == "string":
             offset = int.from_bytes(word, "big")
@@ -248,7 +250,8 @@ def plot_string_cost(costs: Iterable[StringCost]) -> Figure:
     ax.plot(lengths, [m.used for m in points], "o-", color="tab:red", label="gasUsed (receipt)")
     ax.plot(lengths, [m.estimated for m in points], "s--", color="tab:blue", alpha=0.6,
             label="eth_estimateGas")
-    ax.plot(lengths, [m.intrinsic for m in points], ".-", color="tab:grey", label="intrinsic (21,000 + calldata)")
+    ax.plot(lengths, [m.intrinsic for m in points], ".-", color="tab:grey",
+            label="intrinsic (21,000 + calldata)")
     # One more storage slot at 32 bytes (a short string becomes a long one), then every 32 bytes.
     for boundary in [WORD - 0.5] + [b + 0.5 for b in range(WORD, max(lengths), WORD)]:
         ax.axvline(boundary, color="grey", ls=":", lw=1)
@@ -257,7 +260,8 @@ def plot_string_cost(costs: Iterable[StringCost]) -> Figure:
         if cost.slots not in seen:
             seen.add(cost.slots)
             # below-right of the point: clear of the dotted boundary just left of it
-            ax.annotate(f"{cost.slots} slot{'s' if cost.slots > 1 else ''}", (cost.length, cost.measurement.used),
+            label = f"{cost.slots} slot{'s' if cost.slots > 1 else ''}"
+            ax.annotate(label, (cost.length, cost.measurement.used),
                         textcoords="offset points", xytext=(8, -4), va="top", fontsize=8, color="tab:red")
     ax.set_title("PowerDispatch: gas against the length of the instruction")
     ax.set_xlabel("instruction length (bytes); dotted: one more storage slot")

@@ -15,8 +15,11 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
+
+from . import checks
 
 SOLVED, UNSOLVED, WRONG = "solved", "not solved yet", "not right yet"
 _ICONS = {SOLVED: "✅", UNSOLVED: "⏳", WRONG: "❌"}
@@ -76,7 +79,8 @@ def check(exercise_id: str, student_fn: Callable[..., Any]) -> Outcome:
         outcome = Outcome(exercise_id, SOLVED, detail or title)
     except NotImplementedError:
         outcome = Outcome(exercise_id, UNSOLVED,
-                          f"{title}: replace `raise NotImplementedError` with your code, then run this cell again")
+                          f"{title}: replace `raise NotImplementedError` with your code, then run this cell "
+                          "again")
     except Mismatch as exc:
         outcome = Outcome(exercise_id, WRONG, f"{title}: {exc}")
     except Exception as exc:  # the student's code raised: show where, briefly
@@ -96,7 +100,6 @@ def registered(notebook: str | None = None) -> list[str]:
 
 def notebooks() -> list[str]:
     """The numbers ("00", "01", ...) of the notebooks that have checks (a lab/checks/nbNN.py)."""
-    from . import checks
 
     return sorted(m.name[2:] for m in pkgutil.iter_modules(checks.__path__)
                   if m.name[:2] == "nb" and m.name[2:].isdigit())

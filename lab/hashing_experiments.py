@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 import statistics
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -90,7 +90,8 @@ class PreimageSearch:
     attempts: int
 
 
-def find_preimage(target: bytes, k_bits: int, seed: int = 0, max_attempts: int | None = None) -> PreimageSearch:
+def find_preimage(target: bytes, k_bits: int, seed: int = 0,
+                  max_attempts: int | None = None) -> PreimageSearch:
     """Hash random 16-byte messages until one's first k_bits match those of sha256(target).
 
     Expect about 2**k_bits attempts: every try is a fresh 1-in-2**k lottery

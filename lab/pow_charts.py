@@ -14,19 +14,26 @@ measures and draws.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import mean
-from typing import Callable
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FuncFormatter
 
-from primitives.block import bits_to_target, difficulty_from_bits
 from grid.chain import THESIS_GENESIS_TIMESTAMP
-from primitives.pow import (RETARGET_INTERVAL, TARGET_SPACING, expected_attempts, mine, mine_naive,
-                            next_work_required, practice_header, target_for_k_bits)
-
+from primitives.block import bits_to_target, difficulty_from_bits
+from primitives.pow import (
+    RETARGET_INTERVAL,
+    TARGET_SPACING,
+    expected_attempts,
+    mine,
+    mine_naive,
+    next_work_required,
+    practice_header,
+    target_for_k_bits,
+)
 
 # -----------------------------------------------------------------------------
 # Many mining runs
@@ -79,7 +86,7 @@ def plot_trials(trials: MiningTrials, bins: int = 20) -> plt.Figure:
     runs = len(trials.attempts)
     fig, (ax_n, ax_t) = plt.subplots(1, 2, figsize=(11, 4))
 
-    counts, edges, _ = ax_n.hist(trials.attempts, bins=bins, color="tab:blue", alpha=0.6,
+    _, edges, _ = ax_n.hist(trials.attempts, bins=bins, color="tab:blue", alpha=0.6,
                                  label=f"measured ({runs} runs)")
     x = np.linspace(1, edges[-1], 300)
     width = edges[1] - edges[0]
@@ -93,7 +100,7 @@ def plot_trials(trials: MiningTrials, bins: int = 20) -> plt.Figure:
     ax_n.legend()
 
     millis = [s * 1000 for s in trials.seconds]
-    counts, edges, _ = ax_t.hist(millis, bins=bins, color="tab:green", alpha=0.6,
+    _, edges, _ = ax_t.hist(millis, bins=bins, color="tab:green", alpha=0.6,
                                  label=f"measured ({runs} runs)")
     mean_ms = trials.expected / trials.hash_rate * 1000     # expected attempts / (hashes per ms)
     x = np.linspace(0, edges[-1], 300)

@@ -19,6 +19,7 @@ from grid.app import server as app_server
 from grid.app.page import PageContext, manager_page, query_account, user_page
 from grid.chain import connect
 from grid.errors import GridError
+from grid.powergrid import PowerGridClient
 
 PAGES = Path(app_server.PAGES_DIR)
 
@@ -68,7 +69,7 @@ def test_a_port_out_of_range_is_one_sentence(port):
 
 @pytest.mark.parametrize("target", ["tester", "geth", "", None])
 def test_the_chain_must_be_one_the_pages_can_share(target):
-    with pytest.raises(GridError, match="anvil .*or the http") as caught:
+    with pytest.raises(GridError, match=r"anvil .*or the http") as caught:
         AppServer(target=target, port=0).start()
     assert one_sentence(str(caught.value))
 
@@ -83,7 +84,7 @@ def test_a_state_file_with_a_url_node_is_refused(tmp_path):
 def test_voila_missing_is_one_sentence(monkeypatch):
     monkeypatch.setattr(app_server, "voila_available", lambda: False)
     server = AppServer(port=0)
-    with pytest.raises(GridError, match="Voila is not installed.*make setup") as caught:
+    with pytest.raises(GridError, match=r"Voila is not installed.*make setup") as caught:
         server.start()
     assert one_sentence(str(caught.value)) and server.chain is None
 
@@ -98,7 +99,7 @@ def test_anvil_missing_is_one_sentence_and_starts_no_voila(monkeypatch, tmp_path
 
 def test_urls_before_start_are_a_readable_error():
     with pytest.raises(GridError, match="not running"):
-        AppServer().urls
+        _ = AppServer().urls
 
 
 # ---------------------------------------------------------------- the pages' side
@@ -111,7 +112,8 @@ def test_pages_ship_stripped_of_outputs():
 
 
 @pytest.mark.parametrize("query, account", [("account=consumer1", "consumer1"), ("", None),
-                                            ("account=&x=1", None), ("x=1&account=%20generator2%20", "generator2")])
+                                            ("account=&x=1", None),
+                                            ("x=1&account=%20generator2%20", "generator2")])
 def test_query_account(query, account):
     assert query_account(query) == account
 
@@ -135,7 +137,6 @@ def test_a_page_whose_node_is_down_says_so_in_one_sentence(monkeypatch):
 # ------------------------------------------------------------- real processes
 @pytest.mark.anvil
 def test_the_user_page_opens_the_account_of_its_address(monkeypatch):
-    from grid.powergrid import PowerGridClient
 
     with connect("anvil") as chain:
         contract = PowerGridClient.deploy(chain).address
@@ -195,7 +196,8 @@ def test_the_cli_serves_until_ctrl_c_and_the_class_chain_survives_a_restart(tmp_
     try:
         assert "Side by side (open this in class)" in out, out + proc.stderr.read()
         side = re.search(r"Side by side \(open this in class\): (\S+)", out).group(1)
-        address = re.search(r"Contract: PowerGeneration at (0x[0-9a-fA-F]{40}) \(deployed just now", out).group(1)
+        contract = re.search(r"Contract: PowerGeneration at (0x[0-9a-fA-F]{40}) \(deployed just now", out)
+        address = contract.group(1)
         assert "State file: " in out and "chainId 666" in out
         assert "gc-app-user-frame" in fetch(side)
         children = descendants(proc.pid)

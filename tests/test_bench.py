@@ -12,11 +12,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from grid.bench import BenchOptions, quick_options, read_csv, run_bench, summarize
-from grid.bench import cli
-from grid.bench.results import CONCURRENT, Row
+from grid.bench import BenchOptions, cli, quick_options, read_csv, run_bench, summarize
+from grid.bench.charts import response_time_figure
+from grid.bench.results import CONCURRENT, Row, write_csv
 from grid.bench.runner import plan_cells
 from grid.bench.stats import percentile
+from grid.errors import GridError
+from lab.chart_rules import problems
 
 FUNCTIONS = ["Generate Power", "Consume Power", "Transfer Power", "Query Information"]
 SMALL = dict(blocks=(0, 10), users=(10, 12), fixed_users=10, repeats=3, load_requests=6, progress=False)
@@ -108,7 +110,6 @@ def test_a_node_that_is_down_is_one_readable_sentence(tmp_path, capsys):
 
 
 def test_bad_options_in_python_are_one_sentence():
-    from grid.errors import GridError
 
     for bad in (dict(repeats=1), dict(chains=()), dict(chains=("geth",)), dict(blocks=(-1,)),
                 dict(max_in_flight=0)):
@@ -139,7 +140,6 @@ def test_percentiles_interpolate_like_numpy():
 
 
 def test_csv_round_trip_keeps_missing_values_missing(tmp_path):
-    from grid.bench.results import write_csv
 
     row = Row("anvil", "users", "users", 10, 10, 100, 103, "Query Information", 3, 1e-3, 1e-4, 9e-4,
               1.2e-3, 5e-4, 1.8)
@@ -148,8 +148,6 @@ def test_csv_round_trip_keeps_missing_values_missing(tmp_path):
 
 
 def test_charts_follow_the_chart_rules(tmp_path):
-    from grid.bench.charts import response_time_figure
-    from lab.chart_rules import problems
 
     rows = [Row("anvil", grid, grid, v, 10, 100, 100, f, 3, 1e-3, 1e-4, 1e-3, 2e-3, 5e-4, 2.0)
             for grid, values in (("blocks", (0, 10)), ("users", (10, 50))) for v in values for f in FUNCTIONS]

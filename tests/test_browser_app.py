@@ -21,6 +21,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PageTimeout
+from playwright.sync_api import expect, sync_playwright
 
 from grid.app import AppServer
 from grid.chain import connect
@@ -78,7 +80,6 @@ def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"chromium is not installed at {CHROMIUM}: install it with `{install_command()}`")
     # playwright is a test dependency (pinned): a missing one must fail, not skip.
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -101,7 +102,6 @@ def open_page(context, url: str, ready: str, app=None, shots=None):
     If it never is, the failure shows what the page and Voila said (and a
     screenshot), so a slow or broken page in CI can be told apart.
     """
-    from playwright.sync_api import TimeoutError as PageTimeout
 
     page = context.new_page()
     page.goto(url)
@@ -139,7 +139,6 @@ def user_row(manager, account: str):
 
 
 def test_two_platforms_in_a_real_browser(browser, app, shots):
-    from playwright.sync_api import expect
 
     expect.set_options(timeout=LIVE_S)
     offsite: list[str] = []

@@ -2,6 +2,7 @@
 import hashlib
 
 import pytest
+from eth_keys import keys
 
 from lab.exercises import WRONG, check
 from primitives.hashing import keccak256
@@ -11,7 +12,7 @@ def _eip55_hashing_bytes(address):
     # Hashes the 20 raw bytes instead of the 40-character text.
     lower = address[2:].lower()
     digest = keccak256(bytes.fromhex(lower)).hex()
-    return "0x" + "".join(c.upper() if int(d, 16) >= 8 else c for c, d in zip(lower, digest))
+    return "0x" + "".join(c.upper() if int(d, 16) >= 8 else c for c, d in zip(lower, digest, strict=False))
 
 
 def _eip191_counting_characters(message):
@@ -20,7 +21,6 @@ def _eip191_counting_characters(message):
 
 
 def _recover_without_prefix(message, signature):
-    from eth_keys import keys
     sig = keys.Signature(vrs=(signature[64] - 27, int.from_bytes(signature[:32], "big"),
                               int.from_bytes(signature[32:64], "big")))
     return sig.recover_public_key_from_msg_hash(keccak256(message.encode())).to_checksum_address()
@@ -35,7 +35,8 @@ def _recover_without_prefix(message, signature):
     ("06.3", _eip191_counting_characters),
     ("06.4", _recover_without_prefix),
     ("06.5", lambda amount: keccak256(b"GeneratePower(uint256)")[:4] + amount.to_bytes(32, "little")),
-    ("06.5", lambda amount: hashlib.sha3_256(b"GeneratePower(uint256)").digest()[:4] + amount.to_bytes(32, "big")),
+    ("06.5", lambda amount: hashlib.sha3_256(b"GeneratePower(uint256)").digest()[:4]
+     + amount.to_bytes(32, "big")),
 ])
 def test_each_check_rejects_a_plausible_mistake(exercise_id, wrong):
     assert check(exercise_id, wrong).status == WRONG

@@ -14,12 +14,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from grid.bench import Row  # noqa: E402
-from lab import performance as perf  # noqa: E402
-from lab.chart_rules import problems  # noqa: E402
+from grid import PowerGridClient, connect
+from grid.bench import Row
+from lab import performance as perf
+from lab.chart_rules import problems
 
 FUNCTIONS = ["Generate Power", "Consume Power", "Transfer Power", "Query Information"]
 CONCURRENT = "Concurrent Generate Power"
@@ -40,7 +41,7 @@ def _rows():
     rows = []
     for grid, values in (("blocks", (0, 1000)), ("users", (10, 100))):
         for i, value in enumerate(values):
-            for k, function in enumerate(FUNCTIONS):
+            for function in FUNCTIONS:
                 floor = 0.001 * (1 + i) if function != "Query Information" else 0.0003
                 rows.append(_row(grid, value, function, p50=floor + 0.0006, floor=floor, web3=0.01))
             rows.append(_row(grid, value, CONCURRENT, p50=0.008, floor=0.007, throughput=500.0 + value))
@@ -63,7 +64,8 @@ def _thesis_mean(table, function, value):
     (1, 0.01, 0, 0.1, 0.01 + 1.5 + 0.05),   # a polling client notices half a poll late
 ])
 def test_the_transaction_model(block_time, base, confirmations, poll, expected):
-    got = perf.expected_transaction_s(block_time, base_s=base, confirmations=confirmations, poll_interval_s=poll)
+    got = perf.expected_transaction_s(block_time, base_s=base, confirmations=confirmations,
+                                      poll_interval_s=poll)
     assert got == pytest.approx(expected)
 
 
@@ -107,7 +109,8 @@ def test_beside_thesis_compares_means():
     rows = _rows()
     table = perf.beside_thesis(rows, "anvil", "blocks")
     assert list(table.index) == [(f, v) for f in FUNCTIONS for v in (0, 1000)]
-    ours = next(r for r in rows if (r.chain, r.grid, r.value, r.function) == ("anvil", "blocks", 1000, "Transfer Power"))
+    wanted = ("anvil", "blocks", 1000, "Transfer Power")
+    ours = next(r for r in rows if (r.chain, r.grid, r.value, r.function) == wanted)
     cell = table.loc[("Transfer Power", 1000)]
     assert cell["thesis mean (s)"] == _thesis_mean("6.1", "Transfer Power", 1000) == 3.64
     assert cell["ours p50 (ms)"] == pytest.approx(ours.p50_s * 1e3)
@@ -170,7 +173,6 @@ def test_recording_records_and_restores():
 
 @pytest.mark.anvil
 def test_what_each_client_sends_on_anvil():
-    from grid import PowerGridClient, connect
 
     with connect("anvil") as chain, connect("tester") as tester:
         client = PowerGridClient.deploy(chain)
@@ -181,8 +183,10 @@ def test_what_each_client_sends_on_anvil():
         parts = perf.measure_parts(client, "generator1", tester_client=tester_client, repeats=3)
     methods = {name: [m for m, _ in runs[0].requests] for name, runs in traces.items()}
     assert methods[perf.TOOLKIT_BENCH] == ["eth_sendTransactionSync"]
-    assert methods[perf.TOOLKIT_DEFAULT] == ["eth_getStorageAt", "eth_getStorageAt", "eth_sendTransactionSync"]
-    assert "eth_sendTransaction" in methods[perf.WEB3_DEFAULT] and "eth_getTransactionReceipt" in methods[perf.WEB3_DEFAULT]
+    assert methods[perf.TOOLKIT_DEFAULT] == ["eth_getStorageAt", "eth_getStorageAt",
+                                             "eth_sendTransactionSync"]
+    assert "eth_sendTransaction" in methods[perf.WEB3_DEFAULT]
+    assert "eth_getTransactionReceipt" in methods[perf.WEB3_DEFAULT]
     assert len(methods[perf.WEB3_DEFAULT]) > 3
     assert len(parts) == 8 and all(p.seconds > 0 for p in parts)
 
@@ -193,7 +197,8 @@ def _legend_labels(fig):
 
 
 def test_every_chart_follows_the_chart_rules():
-    parts = [perf.Part("round trip", 0.0002, "measured on anvil"), perf.Part("poll", 0.1, "documented default")]
+    parts = [perf.Part("round trip", 0.0002, "measured on anvil"),
+             perf.Part("poll", 0.1, "documented default")]
     traces = {"a": [perf.Trace("a", 0.003, (("x", 0.001),))], "b": [perf.Trace("b", 0.001, (("y", 0.001),))]}
     figures = [perf.plot_ratio_to_floor(_rows(), "anvil"), perf.plot_parts(parts),
                perf.plot_breakdown(perf.breakdown(traces)),

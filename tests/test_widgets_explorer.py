@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from grid.chain import connect
+from grid.errors import GridError
 from grid.powergrid import PowerGridClient
 from grid.widgets import BlockExplorer
 
@@ -21,13 +22,15 @@ def test_shows_recent_blocks_and_the_latest_block_s_transactions(client, chain):
     explorer = BlockExplorer(client, count=4)
     try:
         assert explorer.latest_block == sale.block_number == chain.block_number
-        assert [b.number for b in explorer.blocks] == list(range(sale.block_number, sale.block_number - 4, -1))
+        newest_first = list(range(sale.block_number, sale.block_number - 4, -1))
+        assert [b.number for b in explorer.blocks] == newest_first
         assert explorer.selected_block == sale.block_number
         [tx] = explorer.transactions
         assert tx.hash == sale.tx_hash and tx.function == "Transfer"
         assert tx.arguments == {"address _to": chain.account("consumer1").address, "uint256 _value": 25}
         assert "Transfer(_to=consumer1, _value=25)" in explorer.transactions_html.value
-        assert f"gc-explorer-block-{sale.block_number} gc-explorer-block-selected" in explorer.blocks_html.value
+        selected = f"gc-explorer-block-{sale.block_number} gc-explorer-block-selected"
+        assert selected in explorer.blocks_html.value
         assert explorer.block_select.value == sale.block_number
         assert explorer.message.text == ""
         text = explorer.summary()
@@ -46,8 +49,10 @@ def test_picking_a_block_shows_its_decoded_transactions(client, chain):
         assert explorer.selected_block == dispatch.block_number
         [tx] = explorer.transactions
         assert tx.hash == dispatch.tx_hash and tx.sender_name == "admin"
-        assert tx.arguments == {"address addr": chain.account("consumer2").address, "string _info": "reduce load"}
-        assert "PowerDispatch(addr=consumer2, _info=&#x27;reduce load&#x27;)" in explorer.transactions_html.value
+        to = chain.account("consumer2").address
+        assert tx.arguments == {"address addr": to, "string _info": "reduce load"}
+        shown = "PowerDispatch(addr=consumer2, _info=&#x27;reduce load&#x27;)"
+        assert shown in explorer.transactions_html.value
         assert explorer.message.kind == "ok" and f"Block {dispatch.block_number}" in explorer.message.text
         explorer.block_input.value = " 0 "                             # genesis, typed
         explorer.show_button.click()
@@ -177,11 +182,11 @@ def test_a_node_down_at_construction_still_builds_the_widget():
 
 
 def test_a_live_error_clears_when_the_chain_answers_again(client, chain):
-    from grid.errors import GridError
 
     explorer = BlockExplorer(client)
     try:
-        explorer._show_live_error(GridError("cannot reach the Ethereum node at x: is it running?", kind="node"))
+        down = GridError("cannot reach the Ethereum node at x: is it running?", kind="node")
+        explorer._show_live_error(down)
         assert explorer.message.kind == "error"
         chain.mine(1)
         assert explorer.watcher.poll() is True

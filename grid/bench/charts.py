@@ -26,7 +26,7 @@ FIXED = {"blocks": "users", "users": "blocks"}
 
 def response_time_figure(rows: list[Row], grid: str, chain: str):
     """Figure 6.1 (grid="blocks") or 6.2 (grid="users") redrawn for `chain`, thesis beside ours."""
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # noqa: PLC0415 - matplotlib loads only when a chart is drawn
 
     mine = sorted((r for r in rows if r.chain == chain and r.grid == grid and r.function in FUNCTIONS),
                   key=lambda r: r.value)

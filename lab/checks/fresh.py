@@ -9,12 +9,14 @@ notebook can change its verdict:
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Iterable, Iterator
 
 from grid.chain import Chain, connect
 from grid.powergrid import PowerGridClient
-from grid.powergrid.cast import CAST  # the thesis's cast: (account, name, location, can generate, can consume)
+from grid.powergrid.cast import (
+    CAST,  # the thesis's cast: (account, name, location, can generate, can consume)
+)
 
 ACCOUNTS = 7   # admin, the cast, user5 and user6: every account a check uses
 

@@ -29,10 +29,12 @@ def check_hex_to_int(hex_to_int):
 
 @exercise("00.3", "reverse the byte order")
 def check_reverse_bytes(reverse_bytes):
-    for text in ("0102", "00000000000000000001", "6fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000"):
+    genesis_hash = "6fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000"
+    for text in ("0102", "00000000000000000001", genesis_hash):
         want = bytes.fromhex(text)[::-1].hex()
         got = reverse_bytes(text)
-        expect(got == want, f"reverse_bytes({text[:16]}...) returned {str(got)[:20]}..., expected {want[:20]}...")
+        expect(got == want, f"reverse_bytes({text[:16]}...) returned {str(got)[:20]}..., expected "
+                            f"{want[:20]}...")
     return "reversed byte by byte (not character by character): this is Bitcoin's display order"
 
 

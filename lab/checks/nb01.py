@@ -19,7 +19,7 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 def _popcount_xor(a: bytes, b: bytes) -> int:
     # Independent of primitives: compare bit strings character by character.
     bits = lambda data: "".join(f"{byte:08b}" for byte in data)  # noqa: E731
-    return sum(x != y for x, y in zip(bits(a), bits(b)))
+    return sum(x != y for x, y in zip(bits(a), bits(b), strict=False))
 
 
 @exercise("01.1", "Ethereum's hash is Keccak-256, not SHA3-256")
@@ -44,7 +44,8 @@ def check_bit_difference(bit_difference):
              (hashlib.sha256(b"").digest(), hashlib.sha3_256(b"").digest())]
     for a, b in cases:
         want, got = _popcount_xor(a, b), bit_difference(a, b)
-        expect(got == want, f"bit_difference({a[:4].hex()}..., {b[:4].hex()}...) returned {got!r}, expected {want}")
+        expect(got == want, f"bit_difference({a[:4].hex()}..., {b[:4].hex()}...) returned {got!r}, expected "
+                            f"{want}")
     return "XOR keeps exactly the bits that differ; count its 1s. One changed letter flips ~128 of 256 bits"
 
 

@@ -39,11 +39,12 @@ def _header_merkle_root(raw_header_hex: str) -> str:
 
 def _blocks() -> list[tuple[str, list[str], str]]:
     """(name, txids, merkle root from the real header) for the blocks in data/."""
-    headers = {h["height"]: h for h in json.loads((DATA / "bitcoin_mainnet_headers.json").read_text())["headers"]}
+    mainnet = json.loads((DATA / "bitcoin_mainnet_headers.json").read_text())
+    headers = {h["height"]: h for h in mainnet["headers"]}
     genesis = json.loads((DATA / "bitcoin_genesis.json").read_text())
     blocks = [(f"block {b['height']}", b["txids"], _header_merkle_root(headers[b["height"]]["raw_header"]))
               for b in json.loads((DATA / "bitcoin_merkle_blocks.json").read_text())["blocks"]]
-    return blocks + [("the genesis block", genesis["txids"], _header_merkle_root(genesis["raw_header"]))]
+    return [*blocks, ("the genesis block", genesis["txids"], _header_merkle_root(genesis["raw_header"]))]
 
 
 @exercise("02.1", "a Merkle parent is the double SHA-256 of both children")
@@ -52,7 +53,8 @@ def check_merkle_parent(merkle_parent):
     for left, right in ((a, b), (b, a), (a, a), (bytes(32), bytes(32))):
         want, got = _dsha(left + right), merkle_parent(left, right)
         expect(got == want, f"merkle_parent({left[:3].hex()}..., {right[:3].hex()}...) returned "
-                            f"{got.hex()[:16] if isinstance(got, bytes) else repr(got)}..., expected {want.hex()[:16]}...")
+                            f"{got.hex()[:16] if isinstance(got, bytes) else repr(got)}..., expected "
+                            f"{want.hex()[:16]}...")
     return "order matters: parent(a, b) != parent(b, a), so a proof must say which side each sibling is on"
 
 
@@ -66,17 +68,19 @@ def check_verify_by_hand(verify_by_hand):
         for i, leaf in enumerate(tree.leaves):
             proof = tree.proof(i)
             got = verify_by_hand(leaf, proof, root)
-            expect(got is True, f"{name}, leaf {i} (sides {', '.join(proof.sides)}): a genuine proof returned "
+            expect(got is True, f"{name}, leaf {i} (sides {', '.join(proof.sides)}): a genuine proof "
+                                "returned "
                                 f"{got!r}, expected True")
     proof = real.proof(2)
     forged_leaf = hashlib.sha256(b"Alice pays Mallory").digest()
-    forged_sibling = MerkleProof(2, (forged_leaf,) + proof.siblings[1:], proof.sides)
+    forged_sibling = MerkleProof(2, (forged_leaf, *proof.siblings[1:]), proof.sides)
     for leaf, p, root, what in ((forged_leaf, proof, header_root, "a tampered leaf"),
                                 (real.leaves[2], forged_sibling, header_root, "a tampered sibling"),
                                 (real.leaves[2], proof, made_up.root, "the wrong root")):
         got = verify_by_hand(leaf, p, root)
         expect(got is False, f"block 100000, leaf 2 with {what}: returned {got!r}, expected False")
-    return f"{real.height} hashes prove one of block 100000's {len(real)} transactions, and any tampering shows"
+    return (f"{real.height} hashes prove one of block 100000's {len(real)} transactions, "
+            f"and any tampering shows")
 
 
 @exercise("02.3", "the Merkle root of a real block")
@@ -101,4 +105,5 @@ def check_proof_size_bytes(proof_size_bytes):
         want = 32 * math.ceil(math.log2(n))
         got = proof_size_bytes(n)
         expect(got == want, f"proof_size_bytes({n}) returned {got!r}, expected {want} = 32 * ceil(log2 {n})")
-    return f"a proof for one transaction among a million needs just {32 * math.ceil(math.log2(10 ** 6))} bytes"
+    return (f"a proof for one transaction among a million needs just "
+            f"{32 * math.ceil(math.log2(10 ** 6))} bytes")

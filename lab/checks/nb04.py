@@ -47,7 +47,8 @@ def check_is_below_target(is_below_target):
     digest = _hash256(b"boundary")
     number = int.from_bytes(digest, "little")
     expect(is_below_target(digest, number) == True,  # noqa: E712
-           "a hash equal to the target is valid (Bitcoin Core rejects only hash > target); you returned False")
+           "a hash equal to the target is valid (Bitcoin Core rejects only hash > target); "
+           "you returned False")
     expect(is_below_target(digest, number - 1) == False,  # noqa: E712
            "a hash one above the target must fail; you returned True")
     return "read the digest little-endian, then one comparison: hash ≤ target is all a node checks"
@@ -83,10 +84,11 @@ def check_midstate_hashes(midstate_hashes):
         got = list(midstate_hashes(raw, nonces))
         want = [_hash256(raw[:76] + n.to_bytes(4, "little")) for n in nonces]
         expect(len(got) == len(want), f"returned {len(got)} digests for {len(nonces)} nonces")
-        for nonce, g, w in zip(nonces, got, want):
+        for nonce, g, w in zip(nonces, got, want, strict=False):
             expect(g == w, f"block {entry['height']} with nonce {nonce}: got {bytes(g).hex()[:16]}..., "
-                           f"expected {w.hex()[:16]}... (double SHA-256 of the 80-byte header, internal order)")
-    winner = list(midstate_hashes(bytes.fromhex(genesis["raw_header"]), [genesis["nonce"]]))[0]
+                           f"expected {w.hex()[:16]}... (double SHA-256 of the 80-byte header, internal "
+                           "order)")
+    winner = next(iter(midstate_hashes(bytes.fromhex(genesis["raw_header"]), [genesis["nonce"]])))
     expect(bytes(winner)[::-1].hex() == genesis["hash"], "the genesis nonce should give the genesis hash")
     return ("same digests as hashing all 80 bytes, but the first 64-byte block is compressed once: "
             "3 SHA-256 compressions per nonce become 2")
@@ -102,7 +104,8 @@ def check_next_target(next_target):
             timespan = case["last_block_time"] - case["first_block_time"]
         old_target = bits_to_target(int(case["last_bits"], 16))
         got = next_target(old_target, timespan)
-        expect(isinstance(got, int), f"{case['name']}: return an int (use // for division), got {type(got).__name__}")
+        expect(isinstance(got, int), f"{case['name']}: return an int (use // for division), got "
+                                     f"{type(got).__name__}")
         # Core's CalculateNextWorkRequired, in exact integers: clamp, multiply, divide, cap.
         clamped = min(max(timespan, TARGET_TIMESPAN // 4), TARGET_TIMESPAN * 4)
         exact = min(old_target * clamped // TARGET_TIMESPAN, POW_LIMIT)

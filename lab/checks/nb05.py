@@ -115,13 +115,15 @@ def check_choose_tip(choose_tip):
         for rule, want in answers.items():
             got = choose_tip(list(blocks), rule)
             names = " ".join(f"{n}<-{p}({w})" for n, p, w in blocks[1:])
-            expect(got == want, f"choose_tip(..., {rule!r}) on the tree {names} returned {got!r}, expected {want!r}")
+            expect(got == want, f"choose_tip(..., {rule!r}) on the tree {names} returned {got!r}, expected "
+                                f"{want!r}")
     rng = random.Random(2020)
     for _ in range(20):
         blocks = _random_tree(rng, rng.randrange(3, 15))
         for rule in ("length", "work"):
             want, got = _tip(blocks, rule), choose_tip(list(blocks), rule)
-            expect(got == want, f"choose_tip(..., {rule!r}) on a random tree of {len(blocks)} blocks returned "
+            expect(got == want, f"choose_tip(..., {rule!r}) on a random tree of {len(blocks)} blocks "
+                                "returned "
                                 f"{got!r}, expected {want!r}")
     return "a shorter chain wins when it holds more work: Bitcoin's real rule is most work, not most blocks"
 
@@ -136,10 +138,13 @@ def check_nakamoto_probability(nakamoto_probability):
     for row in table["probabilities"]:
         got = nakamoto_probability(row["q"], row["z"])
         expect(_close(got, row["P"], rel=0, abs_=6e-8),
-               f"nakamoto_probability({row['q']}, {row['z']}) returned {got!r}, the whitepaper prints {row['P']}")
+               f"nakamoto_probability({row['q']}, {row['z']}) returned {got!r}, the whitepaper prints "
+               f"{row['P']}")
     for row in table["z_for_p_below_0_001"]:
         q, z = row["q"], row["z"]
         below, before = nakamoto_probability(q, z), nakamoto_probability(q, z - 1)
         expect(below < 0.001 <= before, f"for q = {q} the whitepaper needs z = {z} for P < 0.1 %, but your "
-                                        f"function gives P({q}, {z - 1}) = {before:.5f} and P({q}, {z}) = {below:.5f}")
-    return "you reproduced section 11 of the Bitcoin whitepaper: at q = 0.3 a merchant needs 24 confirmations for 0.1 %"
+                                        f"function gives P({q}, {z - 1}) = {before:.5f} and P({q}, {z}) = "
+                                        f"{below:.5f}")
+    return ("you reproduced section 11 of the Bitcoin whitepaper: at q = 0.3 a merchant needs "
+            "24 confirmations for 0.1 %")

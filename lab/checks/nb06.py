@@ -34,10 +34,12 @@ def check_address_from_public_key(address_from_public_key):
         got = address_from_public_key(public.to_bytes())
         want = public.to_address()   # eth-keys: 0x + 40 lower-case hex digits
         expect(isinstance(got, str) and got.lower() == want.lower(),
-               f"for the public key 0x{public.to_bytes().hex()[:16]}... you returned {got!r}, expected {want} "
+               f"for the public key 0x{public.to_bytes().hex()[:16]}... you returned {got!r}, expected "
+               f"{want} "
                f"(0x + the last 20 bytes of keccak256 of the 64-byte key)")
         expect(got.lower() == vector["address"].lower(), f"{got} is not the published {vector['address']}")
-    return "an address is the last 20 bytes of keccak256(public key): finding a key for a given address takes ~2**160 tries"
+    return ("an address is the last 20 bytes of keccak256(public key): finding a key for a given "
+            "address takes ~2**160 tries")
 
 
 @exercise("06.2", "EIP-55 checksum")
@@ -70,7 +72,8 @@ def check_eip191_hash(eip191_hash):
     expected = keccak(b"\x19" + want.version + want.header + want.body)
     expect(bytes(got) == expected, f"for a message with a non-ASCII character the length must count UTF-8 "
                                    f"bytes: got {_as_hex(got)[:20]}..., expected {expected.hex()[:20]}...")
-    return "the 0x19 first byte (EIP-191) makes the signed bytes invalid RLP, so a signed text cannot pass as a transaction"
+    return ("the 0x19 first byte (EIP-191) makes the signed bytes invalid RLP, so a signed text "
+            "cannot pass as a transaction")
 
 
 @exercise("06.4", "recover the signer")
@@ -82,7 +85,8 @@ def check_recover_signer(recover_signer):
            f"recover_signer({vector['message']!r}, <web3.js example signature>) returned {got!r}, "
            f"expected {signer} (web3.js docs)")
     key = Account.from_key(bytes.fromhex(KEYS["key_to_address"][2]["private_key"]))
-    for message, tampered in (("GeneratePower 10", "GeneratePower 1000"), ("sell 100 to consumer1", "sell 100 to consumer2")):
+    for message, tampered in (("GeneratePower 10", "GeneratePower 1000"),
+                              ("sell 100 to consumer1", "sell 100 to consumer2")):
         signature = bytes(Account.sign_message(encode_defunct(text=message), key.key).signature)
         got = recover_signer(message, signature)
         expect(isinstance(got, str) and got.lower() == key.address.lower(),

@@ -74,7 +74,8 @@ def check_split_calls_and_transactions(split_calls_and_transactions):
             (ARTIFACT["abi"], THESIS_QUERIES, THESIS_TRANSACTIONS, "PowerGeneration's ABI"),
             (MODERN_ABI, {"balanceOf", "unitPrice"}, {"deposit", "sell"},
              "an ABI with pure, payable, constructor, event, receive and fallback entries"),
-            (LEGACY_ABI, {"GetGeneration"}, {"GeneratePower"}, "a solc 0.4.0-style ABI (\"constant\": true)")):
+            (LEGACY_ABI, {"GetGeneration"}, {"GeneratePower"},
+             "a solc 0.4.0-style ABI (\"constant\": true)")):
         got = split_calls_and_transactions(abi)
         expect(isinstance(got, tuple) and len(got) == 2,
                f"return a pair (calls, transactions), not {type(got).__name__}")
@@ -94,7 +95,8 @@ def check_function_selector(function_selector):
         got = function_selector(signature)
         expect(isinstance(got, (bytes, bytearray)) and len(got) == 4,
                f"function_selector({signature!r}) should return 4 bytes, not {got!r}")
-        expect(bytes(got).hex() == selector, f"function_selector({signature!r}) returned 0x{bytes(got).hex()}, "
+        expect(bytes(got).hex() == selector, f"function_selector({signature!r}) returned "
+                                             f"0x{bytes(got).hex()}, "
                                              f"solc says 0x{selector} (keccak256 of the text, first 4 bytes)")
     expect(function_selector("empower(address,string,string,bool,bool)").hex().startswith("241"),
            "empower's selector must start with 241, as Figure 5-4's input 0x241...0000 shows")
@@ -104,9 +106,11 @@ def check_function_selector(function_selector):
         want = function_signature_to_4byte_selector(canonical)
         got = function_selector(loose)
         expect(bytes(got) == want, f"function_selector({loose!r}) returned 0x{bytes(got).hex()}, expected "
-                                   f"0x{want.hex()}: solc hashes the canonical form {canonical!r} (no spaces, "
+                                   f"0x{want.hex()}: solc hashes the canonical form {canonical!r} (no "
+                                   "spaces, "
                                    f"uint -> uint256, int -> int256)")
-    return ("4 bytes = 2**32 selectors: enough to tell a contract's functions apart, and the compiler refuses "
+    return ("4 bytes = 2**32 selectors: enough to tell a contract's functions apart, and the compiler "
+            "refuses "
             "two functions of one contract with the same selector")
 
 
@@ -118,7 +122,8 @@ def check_transfer_calldata(transfer_calldata):
     expect(len(got) == 4 + 32 + 32, f"Transfer's calldata is 4 + 32 + 32 = 68 bytes, yours has {len(got)}")
     expect(bytes(got[:4]) == selector, f"it starts with 0x{bytes(got[:4]).hex()}, Transfer's selector is "
                                        f"0x{selector.hex()} (Figure 5-6: 0x69c...)")
-    expect(bytes(got).hex().endswith("0064"), "Figure 5-6's input ends in ...00064: 100 = 0x64 in the last word")
+    expect(bytes(got).hex().endswith("0064"), "Figure 5-6's input ends in ...00064: 100 = 0x64 in the last "
+                                              "word")
     for to, amount in ((FIG_5_6_BUYER, 100), (FIG_5_6_BUYER.lower(), 0),
                        ("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", 2**256 - 1),
                        ("0x0000000000000000000000000000000000000001", 1)):
@@ -134,12 +139,13 @@ def check_runtime_code_size(runtime_code_size):
     runtime = len(bytes.fromhex(ARTIFACT["deployedBytecode"][2:]))   # solc's deployedBytecode
     with fresh_contract() as (chain, client):
         got = runtime_code_size(chain.w3, client.address)
-        expect(got == runtime, f"the contract's runtime code is {runtime} bytes (the artifact's deployedBytecode), "
-                               f"you returned {got!r}" + (": count bytes, not hex digits" if got == 2 * runtime
-                                                          else ""))
+        hint = ": count bytes, not hex digits" if got == 2 * runtime else ""
+        expect(got == runtime, f"the contract's runtime code is {runtime} bytes (the artifact's "
+                               f"deployedBytecode), you returned {got!r}{hint}")
         account = chain.account("consumer1").address
         got = runtime_code_size(chain.w3, account)
-        expect(got == 0, f"an account without code (consumer1, {account}) has 0 bytes of code, you returned {got!r}")
+        expect(got == 0, f"an account without code (consumer1, {account}) has 0 bytes of code, you returned "
+                         f"{got!r}")
     return (f"{runtime:,} bytes, {runtime / 24_576:.0%} of EIP-170's 24,576-byte limit; an account held by "
             f"a key has no code at all")
 
@@ -164,7 +170,8 @@ def check_generation_balance_call(generation_balance_call):
             expect(chain.block_number == block, "a call mines no block, but the chain grew: did you send a "
                                                 "transaction? use w3.eth.call")
             if want < 0 and got == want + 2**256:
-                expect(False, f"for {name} you returned {got}: that is {want} read as unsigned. GetGeneration "
+                expect(False, f"for {name} you returned {got}: that is {want} read as unsigned. "
+                              "GetGeneration "
                               f"returns int256 (two's complement): use signed=True or eth_abi's 'int256'")
             expect(got == want, f"GetGeneration() called as {name} should return {want}, you returned {got!r}"
                                 + (" (did you set 'from'? msg.sender is the caller)" if got == 0 else ""))

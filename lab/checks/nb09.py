@@ -87,11 +87,14 @@ def check_decode_transfer(decode_transfer):
             got = decode_transfer(dict(raw))
             want = {"block": entry.block_number, "sender": chain.account(seller).address,
                     "buyer": chain.account(buyer).address, "amount": amount}
-            expect(isinstance(got, dict), f"return a dict with block, sender, buyer, amount; got {_short(got)}")
+            expect(isinstance(got, dict), "return a dict with block, sender, buyer, amount; got "
+                                          f"{_short(got)}")
             for key in want:
                 value = got.get(key)
-                same = (isinstance(value, str) and value.lower() == want[key].lower()) if key in ("sender", "buyer") \
-                    else (type(value) is int and value == want[key])
+                if key in ("sender", "buyer"):
+                    same = isinstance(value, str) and value.lower() == want[key].lower()
+                else:
+                    same = type(value) is int and value == want[key]
                 hints = {"block": f"JSON-RPC gives the hex text {raw['blockNumber']!r}: an int, please",
                          "sender": "the transaction's from field",
                          "buyer": "the last 20 bytes of the input's first 32-byte word",

@@ -3,17 +3,28 @@
 The expected values come from the contract itself: each checker starts its own
 embedded chain (eth-tester), deploys PowerGeneration, replays the actions and
 reads the result from the contract's storage or asks its getters as each
-user, or builds the raw blocks it hands to the student (read with web3 alone). The rules a student applies are those of Appendix A
-(the `require`s of Transfer and PowerConsume, GeneratePower's silent return,
-empower's reset). Chain work is done once per process and cached.
+user, or builds the raw blocks it hands to the student (read with web3 alone).
+The rules a student applies are those of Appendix A (the `require`s of
+Transfer and PowerConsume, GeneratePower's silent return, empower's
+reset). Chain work is done once per process and cached.
 """
 from __future__ import annotations
 
 import random
 from dataclasses import asdict
-from functools import lru_cache
+from functools import cache
+
+from eth_abi import decode
+from eth_utils import function_signature_to_4byte_selector
+from hexbytes import HexBytes
+
+from grid.chain import connect
+from grid.errors import GridError
+from grid.powergrid import PowerGridClient, UserRecord
+from grid.registry import UserDirectory, UserRow
 
 from ..exercises import exercise, expect
+from .fresh import fresh_contract
 
 GENERATOR, CONSUMER = "generator1", "consumer1"
 
@@ -67,12 +78,9 @@ def _random_actions(seed: int, count: int = 24) -> tuple:
 ACTION_SETS = (THESIS_ACTIONS, QUIRK_ACTIONS, _random_actions(10), _random_actions(2020))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _replayed(actions: tuple) -> dict:
     """Replay `actions` on a fresh chain; read each registered user's balances from storage."""
-    from grid.chain import connect
-    from grid.powergrid import PowerGridClient
-    from grid.errors import GridError
 
     with connect("tester") as chain:
         client = PowerGridClient.deploy(chain)
@@ -116,13 +124,9 @@ def check_replay_balances(replay_balances):
             "them and must reach the same balances; that is what a blockchain agrees on")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _raw_chain() -> tuple:
     """Blocks with registrations, a reverted one, a re-registration and another contract."""
-    from grid.chain import connect
-    from grid.powergrid import PowerGridClient
-    from grid.errors import GridError
-    from grid.registry import UserDirectory
 
     with connect("tester") as chain:
         ours = PowerGridClient.deploy(chain)
@@ -161,7 +165,6 @@ def check_registered_users(registered_users):
 
 
 def _records():
-    from grid.powergrid import UserRecord
 
     rows = [UserRecord("0x" + "00" * 20, "", "", 0, 0, 0, 0, False, False, "")]   # never registered
     for can_generate in (False, True):
@@ -198,7 +201,6 @@ def check_allowed_actions(allowed_actions):
 
 
 def _rows(seed: int | None):
-    from grid.registry import UserRow
 
     def row(i, generate, consume, balance, remaining):
         return UserRow(address=f"0x{i:040x}", account=None, name=f"U{i}", location="Sundsvall",
@@ -221,7 +223,8 @@ THESIS_PLAN = [(f"0x{1:040x}", "generate 90"), (f"0x{4:040x}", "stop"), (f"0x{5:
 def _expected_plan(rows):
     plan = []
     for r in rows:
-        parts = ([f"generate {-r.generation_balance}"] if r.can_generate and r.generation_balance < 0 else []) \
+        owes = r.can_generate and r.generation_balance < 0
+        parts = ([f"generate {-r.generation_balance}"] if owes else []) \
             + (["stop"] if r.can_consume and r.remaining == 0 else [])
         if parts:
             plan.append((r.address, "; ".join(parts)))
@@ -248,7 +251,6 @@ SWEDISH_INSTRUCTION = "minska förbrukningen med 10 % i Umeå"
 
 def _raw_transactions(w3) -> list[dict]:
     """Every transaction of the chain, read with web3 alone, in exercise 10.2's plain fields."""
-    from hexbytes import HexBytes
 
     found = []
     for number in range(w3.eth.block_number + 1):
@@ -263,20 +265,16 @@ def _raw_transactions(w3) -> list[dict]:
 
 def _instruction(chain, contract: str, account: str) -> str:
     """GetInformation() as `account`: a call built with eth-utils and decoded with eth-abi."""
-    from eth_abi import decode
-    from eth_utils import function_signature_to_4byte_selector
 
-    raw = chain.call(chain.account(account), contract, function_signature_to_4byte_selector("GetInformation()"))
+    selector = function_signature_to_4byte_selector("GetInformation()")
+    raw = chain.call(chain.account(account), contract, selector)
     return decode(["string"], raw)[0]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _dispatch_history() -> tuple:
-    """Dispatches and registrations on two contracts; the chain's raw transactions and each target's answer."""
-    from grid.powergrid import PowerGridClient
-    from grid.errors import GridError
+    """Dispatches and registrations on two contracts: the chain's raw transactions, each target's answer."""
 
-    from .fresh import fresh_contract
 
     cast = [(who, who, "Sundsvall", generate, consume) for who, generate, consume in
             (("generator1", True, False), ("consumer1", False, True), ("consumer2", False, True))]
@@ -299,7 +297,8 @@ def _dispatch_history() -> tuple:
         unchecked.send_dispatch("user6", "wiped by the registration that follows")
         ours.register_user("user6", "user6", "Sundsvall", can_generate=False, can_consume=True)
         transactions = _raw_transactions(chain.w3)
-        expect(sum(tx["status"] == 0 for tx in transactions) == 1, "checker bug: expected one reverted dispatch")
+        expect(sum(tx["status"] == 0 for tx in transactions) == 1, "checker bug: expected one reverted "
+                                                                   "dispatch")
         names = {a.name: a.address for a in chain.accounts}
         answers = {}
         for contract, targets in ((ours.address, ("generator1", "consumer1", "consumer2", "user5", "user6")),
@@ -319,11 +318,13 @@ def check_latest_instructions(latest_instructions):
         got_lower = {str(address).lower(): text for address, text in got.items()}
         want_lower = {address.lower(): text for address, text in want.items()}
         expect(set(got_lower) == set(want_lower),
-               f"for contract {contract[:10]}... the addresses named by a successful empower or PowerDispatch "
+               f"for contract {contract[:10]}... the addresses named by a successful empower or "
+               "PowerDispatch "
                f"are {sorted(want)}, you returned {sorted(map(str, got))}")
         for address, text in want.items():
             expect(got_lower[address.lower()] == text,
-                   f"GetInformation() as {address[:10]}... on contract {contract[:10]}... answers {text!r}, you "
+                   f"GetInformation() as {address[:10]}... on contract {contract[:10]}... answers {text!r}, "
+                   "you "
                    f"said {got_lower[address.lower()]!r}")
     return ("GetInformation answers only the user it is about, yet every instruction sits in the blocks for "
             "anyone to read: the 'latest dispatch' column is public history, and empower wipes it silently")

@@ -19,6 +19,10 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
+from grid.bench.results import Row
+
 from ..exercises import exercise, expect
 
 THESIS_FILE = Path(__file__).resolve().parents[2] / "data" / "thesis_chapter6.json"
@@ -28,7 +32,6 @@ CONCURRENT = "Concurrent Generate Power"
 
 def _columns() -> list[str]:
     """The bench CSV's header (its format; the values below are this module's own)."""
-    from grid.bench.results import Row
 
     return Row.columns()
 
@@ -76,7 +79,8 @@ def _cell(rng: random.Random, chain: str, grid: str, value: int, scale: float) -
     for function in (*FUNCTIONS, CONCURRENT):
         floor = scale * (0.3 if function == "Query Information" else 0.9) * rng.uniform(0.9, 1.1)
         p50 = floor * rng.uniform(1.2, 3.4)
-        out.append(_row(chain, grid, value, function, mean=p50 * rng.uniform(1.05, 1.3), p50=p50, floor=floor))
+        out.append(_row(chain, grid, value, function, mean=p50 * rng.uniform(1.05, 1.3), p50=p50,
+                        floor=floor))
     return out
 
 
@@ -109,10 +113,13 @@ def check_speedups(speedups_over_thesis) -> str:
                f"for {chain}, {grid} {value}: expected a dict with the keys {sorted(want)}, got "
                f"{sorted(got) if isinstance(got, dict) else type(got).__name__}")
         for function, ratio in want.items():
-            expect(isinstance(got[function], (int, float)) and math.isclose(got[function], ratio, rel_tol=1e-6),
+            number = isinstance(got[function], (int, float))
+            expect(number and math.isclose(got[function], ratio, rel_tol=1e-6),
                    f"for {chain}, {grid} {value}, {function}: expected thesis mean ÷ our mean = "
-                   f"{thesis[function]} s ÷ {thesis[function] / ratio:.6g} s = {ratio:.1f}x, got {got[function]!r} "
-                   f"(keep only the rows of that chain, grid and value, and use mean_s: the thesis reports means)")
+                   f"{thesis[function]} s ÷ {thesis[function] / ratio:.6g} s = {ratio:.1f}x, got "
+                   f"{got[function]!r} "
+                   "(keep only the rows of that chain, grid and value, and use mean_s: the thesis reports "
+                   "means)")
     low = min(_expected_speedups(records, "anvil", "blocks", 0).values())
     return (f"even the smallest speed-up in this CSV's anvil cell at 0 blocks is {low:.0f}x. Try it on your "
             f"own run: speedups_over_thesis(result.csv_path, 'anvil', 'blocks', 0, ...)")
@@ -121,7 +128,7 @@ def check_speedups(speedups_over_thesis) -> str:
 # -------------------------------------------------------------------- 11.2
 @lru_cache(maxsize=1)
 def _ratio_csvs() -> tuple[tuple[str, tuple], ...]:
-    """Two CSVs, each with a known largest ratio, a decoy that wins as text, and a slowest row that is not it."""
+    """Two CSVs, each with a known largest ratio, a decoy that wins as text, a slowest row that is not it."""
     out = []
     for seed, (chain, grid, value, function) in ((1, ("anvil", "users", 100, "Query Information")),
                                                  (2, ("tester", "blocks", 1000, "Transfer Power"))):
@@ -132,13 +139,15 @@ def _ratio_csvs() -> tuple[tuple[str, tuple], ...]:
                 for v in values:
                     records += _cell(rng, c, g, v, scale)
         for r in records:
+            key = (r["chain"], r["grid"], r["function"])
             if (r["chain"], r["grid"], int(r["value"]), r["function"]) == (chain, grid, value, function):
                 floor = float(r["floor_p50_s"])
                 r.update(_row(chain, grid, value, function, mean=floor * 11, p50=floor * 10.25, floor=floor))
-            elif (r["chain"], r["grid"], r["function"]) == ("anvil", "blocks", "Consume Power") and r["value"] == 0:
+            elif key == ("anvil", "blocks", "Consume Power") and r["value"] == 0:
                 floor = float(r["floor_p50_s"])   # the decoy: "9.5" > "10.25" as text, not as a number
-                r.update(_row("anvil", "blocks", 0, "Consume Power", mean=floor * 10, p50=floor * 9.5, floor=floor))
-            elif (r["chain"], r["grid"], r["function"]) == ("tester", "users", "Generate Power") and r["value"] == 100:
+                r.update(_row("anvil", "blocks", 0, "Consume Power", mean=floor * 10, p50=floor * 9.5,
+                              floor=floor))
+            elif key == ("tester", "users", "Generate Power") and r["value"] == 100:
                 # the slowest request of the file, but close to its own floor
                 r.update(_row("tester", "users", 100, "Generate Power", mean=0.06, p50=0.05, floor=0.04))
         rng.shuffle(records)
@@ -178,7 +187,6 @@ def _timing_sets() -> list[list[float]]:
 
 @exercise("11.3", "a p95 from raw timings")
 def check_p95(p95) -> str:
-    import numpy as np
 
     for timings in _timing_sets():
         want = float(np.percentile(timings, 95))   # linear interpolation, numpy's default
@@ -187,7 +195,8 @@ def check_p95(p95) -> str:
         got = p95(list(timings))
         shown = f" ({', '.join(f'{t:g}' for t in timings)})" if len(timings) < 6 else ""
         expect(isinstance(got, (int, float)) and math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-15),
-               f"for {len(timings)} timings{shown} expected p95 = {want:.6g} s (rank (n-1)·0.95 on the sorted "
+               f"for {len(timings)} timings{shown} expected p95 = {want:.6g} s (rank (n-1)·0.95 on the "
+               "sorted "
                f"list, interpolating between the two neighbours), got {got!r}")
     return ("p95 = the time 95% of requests beat. With 10 timings it sits between the 9th and the 10th: "
             "quote p95 only with enough repeats (the bench's full run takes 100 per cell)")
@@ -199,7 +208,7 @@ def _load_phases() -> list[list[tuple[float, float]]]:
     for seed, users, per_user, start in ((4, 4, 10, 1000.0), (5, 10, 5, 73.25), (6, 1, 3, 5.0)):
         rng = random.Random(seed)
         records = []
-        for u in range(users):
+        for _ in range(users):
             t = start + rng.uniform(0, 0.002)
             for _ in range(per_user):
                 took = rng.uniform(0.005, 0.02)
@@ -218,7 +227,8 @@ def check_throughput(throughput_tx_s) -> str:
         got = throughput_tx_s(list(requests))
         one_by_one = len(requests) / sum(end - start for start, end in requests)
         expect(isinstance(got, (int, float)) and math.isclose(got, want, rel_tol=1e-9),
-               f"for {len(requests)} requests expected {len(requests)} ÷ {wall:.6f} s (first start to last end) "
+               f"for {len(requests)} requests expected {len(requests)} ÷ {wall:.6f} s (first start to last "
+               "end) "
                f"= {want:.1f} tx/s, got {got!r}"
                + (" (that is one request at a time: the users overlap)" if isinstance(got, (int, float))
                   and math.isclose(got, one_by_one, rel_tol=1e-9) else ""))
@@ -226,7 +236,8 @@ def check_throughput(throughput_tx_s) -> str:
     latency = statistics.mean(end - start for start, end in first)
     measured = len(first) / (max(e for _, e in first) - min(s for s, _ in first))
     return (f"4 users at once, mean latency {latency * 1e3:.1f} ms: at best 4 ÷ {latency * 1e3:.1f} ms = "
-            f"{4 / latency:.0f} tx/s (Little's law: throughput = requests in flight ÷ latency); {measured:.0f} "
+            f"{4 / latency:.0f} tx/s (Little's law: throughput = requests in flight ÷ latency); "
+            f"{measured:.0f} "
             f"tx/s here, because users that finish early leave fewer in flight at the end")
 
 
@@ -243,7 +254,8 @@ def check_model(expected_transaction_time) -> str:
         got = expected_transaction_time(block_time, base, confirmations)
         expect(isinstance(got, (int, float)) and math.isclose(got, want, rel_tol=1e-9),
                f"for blocks every {block_time} s, a base of {base} s and {confirmations} confirmations "
-               f"expected {base} + {block_time}/2 + {block_time} + {confirmations}×{block_time} = {want:g} s, "
+               f"expected {base} + {block_time}/2 + {block_time} + {confirmations}×{block_time} = {want:g} "
+               "s, "
                f"got {got!r}")
     return ("with 12 s blocks a transaction takes about 18 s to be included, 10,000 times anvil's; "
             "a query still takes a millisecond")

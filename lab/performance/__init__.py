@@ -25,15 +25,65 @@ from __future__ import annotations
 from grid.bench.timing import Trace, median_time, recording, time_calls
 
 from .charts import COLOURS, plot_breakdown, plot_network_model, plot_parts, plot_ratio_to_floor, show_figure
-from .measure import (CLIENT_SIDE, FLOOR, TOOLKIT_BENCH, TOOLKIT_DEFAULT, WEB3_DEFAULT, Part, breakdown,
-                      measure_parts, parts_table, request_list, trace_transactions, web3_poll_interval_s)
+from .measure import (
+                      CLIENT_SIDE,
+                      FLOOR,
+                      TOOLKIT_BENCH,
+                      TOOLKIT_DEFAULT,
+                      WEB3_DEFAULT,
+                      Part,
+                      breakdown,
+                      measure_parts,
+                      parts_table,
+                      request_list,
+                      trace_transactions,
+                      web3_poll_interval_s,
+)
 from .model import block_capacity, expected_query_s, expected_transaction_s, network_table
-from .tables import (FLOOR_TARGET, beside_thesis, bench_frame, load_table, pivot, scaling_table,
-                     target_verdicts, thesis_table)
+from .tables import (
+                      FLOOR_TARGET,
+                      bench_frame,
+                      beside_thesis,
+                      load_table,
+                      pivot,
+                      scaling_table,
+                      target_verdicts,
+                      thesis_table,
+)
 
-__all__ = ["CLIENT_SIDE", "COLOURS", "FLOOR", "FLOOR_TARGET", "TOOLKIT_BENCH", "TOOLKIT_DEFAULT", "WEB3_DEFAULT",
-           "Part", "Trace", "beside_thesis", "bench_frame", "block_capacity", "breakdown", "expected_query_s",
-           "expected_transaction_s", "load_table", "measure_parts", "median_time", "network_table", "parts_table",
-           "pivot", "plot_breakdown", "plot_network_model", "plot_parts", "plot_ratio_to_floor", "recording",
-           "request_list", "scaling_table", "show_figure", "target_verdicts", "thesis_table", "time_calls",
-           "trace_transactions", "web3_poll_interval_s"]
+__all__ = [
+                      "CLIENT_SIDE",
+                      "COLOURS",
+                      "FLOOR",
+                      "FLOOR_TARGET",
+                      "TOOLKIT_BENCH",
+                      "TOOLKIT_DEFAULT",
+                      "WEB3_DEFAULT",
+                      "Part",
+                      "Trace",
+                      "bench_frame",
+                      "beside_thesis",
+                      "block_capacity",
+                      "breakdown",
+                      "expected_query_s",
+                      "expected_transaction_s",
+                      "load_table",
+                      "measure_parts",
+                      "median_time",
+                      "network_table",
+                      "parts_table",
+                      "pivot",
+                      "plot_breakdown",
+                      "plot_network_model",
+                      "plot_parts",
+                      "plot_ratio_to_floor",
+                      "recording",
+                      "request_list",
+                      "scaling_table",
+                      "show_figure",
+                      "target_verdicts",
+                      "thesis_table",
+                      "time_calls",
+                      "trace_transactions",
+                      "web3_poll_interval_s",
+]

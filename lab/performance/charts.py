@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from io import BytesIO
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from IPython.display import Image, display
 from matplotlib.figure import Figure
 
 from grid.bench import Row
@@ -22,8 +24,9 @@ def plot_ratio_to_floor(rows: Iterable[Row], chain: str) -> Figure:
     """p50 ÷ floor p50 for each function against blocks (left) and users (right), with the 1.5x target."""
     frame = _functions_of(bench_frame(rows), chain)
     grids = [g for g in ("blocks", "users") if (frame["grid"] == g).any()]
-    fig, axes = plt.subplots(1, len(grids), figsize=(6 * len(grids), 4.2), layout="constrained", squeeze=False)
-    for ax, grid in zip(axes[0], grids):
+    fig, axes = plt.subplots(1, len(grids), figsize=(6 * len(grids), 4.2), layout="constrained",
+                             squeeze=False)
+    for ax, grid in zip(axes[0], grids, strict=False):
         mine = frame[frame["grid"] == grid].sort_values("value")
         for function in FUNCTIONS:
             one = mine[mine["function"] == function]
@@ -46,9 +49,7 @@ def plot_ratio_to_floor(rows: Iterable[Row], chain: str) -> Figure:
 
 def show_figure(fig: Figure, dpi: int = 100) -> None:
     """Display a figure made without pyplot (e.g. grid.bench.charts') in a notebook, as a PNG."""
-    from io import BytesIO
 
-    from IPython.display import Image, display
 
     buffer = BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
@@ -87,12 +88,12 @@ def plot_breakdown(table: pd.DataFrame) -> Figure:
     cmap = plt.get_cmap("tab10")
     left = [0.0] * len(table)
     labels = [f"{name}\n({int(n)} request{'s' if n != 1 else ''})" for name, n in
-              zip(table.index, table["requests"])][::-1]
+              zip(table.index, table["requests"], strict=False)][::-1]
     for i, part in enumerate(parts):
         values = [float(v) for v in table[part]][::-1]
         colour = "lightgrey" if part == CLIENT_SIDE else cmap(i % 10)
         ax.barh(labels, values, left=left, color=colour, edgecolor="white", label=part)
-        left = [a + b for a, b in zip(left, values)]
+        left = [a + b for a, b in zip(left, values, strict=False)]
     for y, total in enumerate(left):
         ax.text(total + max(left) * 0.01, y, f"{total:.2f} ms", va="center", fontsize="small")
     ax.set_xlim(right=max(left) * 1.15)
@@ -109,8 +110,9 @@ def plot_network_model(*, transaction_base_s: float, query_base_s: float, confir
     fig, ax = plt.subplots(figsize=(8.5, 5), layout="constrained")
     ax.plot(block_times, [expected_query_s(t, base_s=query_base_s) for t in block_times],
             color="tab:red", label="query (waits for no block)")
-    ax.plot(block_times, [expected_transaction_s(t, base_s=transaction_base_s, poll_interval_s=poll_interval_s)
-                          for t in block_times], color="tab:blue", label="transaction, included")
+    included = [expected_transaction_s(t, base_s=transaction_base_s, poll_interval_s=poll_interval_s)
+                for t in block_times]
+    ax.plot(block_times, included, color="tab:blue", label="transaction, included")
     ax.plot(block_times, [expected_transaction_s(t, base_s=transaction_base_s, confirmations=confirmations,
                                                  poll_interval_s=poll_interval_s) for t in block_times],
             color="tab:blue", linestyle="--", label=f"transaction, {confirmations} confirmations")
@@ -118,7 +120,7 @@ def plot_network_model(*, transaction_base_s: float, query_base_s: float, confir
         ax.axvline(t, color="grey", linestyle=":", linewidth=1)
         ax.text(t * 1.08, query_base_s * 1.5, name, rotation=90, fontsize="small", color="grey",
                 va="bottom")
-    for (label, value), style in zip((thesis or {}).items(), ("-.", (0, (1, 1)), "-.", ":")):
+    for (label, value), style in zip((thesis or {}).items(), ("-.", (0, (1, 1)), "-.", ":"), strict=False):
         ax.axhline(value, color="black", linestyle=style, linewidth=1, label=f"thesis: {label}")
     ax.set_xscale("log")
     ax.set_yscale("log")

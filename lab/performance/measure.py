@@ -47,8 +47,9 @@ def measure_parts(client: PowerGridClient, sender: str, *, tester_client: PowerG
     who = chain.account(sender)
     floor = floor_driver(chain, client)
     try:
-        generate_call = rpc_body("eth_call", [{"from": who.address, "to": client.address,
-                                                "data": "0x" + client.encode_input("GeneratePower", 1).hex()}, "latest"])
+        calldata = "0x" + client.encode_input("GeneratePower", 1).hex()
+        generate_call = rpc_body("eth_call", [{"from": who.address, "to": client.address, "data": calldata},
+                                              "latest"])
         block_number = rpc_body("eth_blockNumber", [])
         queries = floor.prepare([Request(QUERY, who)] * (repeats + 1))
         sends = floor.prepare([Request(GENERATE, who)] * (repeats + 1))
@@ -64,8 +65,9 @@ def measure_parts(client: PowerGridClient, sender: str, *, tester_client: PowerG
         ]
     finally:
         floor.close()
-    fields = {"to": client.address, "data": "0x" + client.encode_input("GeneratePower", 1).hex(), "gas": GAS_BASE, "value": 0,
-              "nonce": 0, "chainId": chain.chain_id, "maxFeePerGas": 10**11, "maxPriorityFeePerGas": 10**9}
+    fields = {"to": client.address, "data": "0x" + client.encode_input("GeneratePower", 1).hex(),
+              "gas": GAS_BASE, "value": 0, "nonce": 0, "chainId": chain.chain_id, "maxFeePerGas": 10**11,
+              "maxPriorityFeePerGas": 10**9}
     parts.append(Part("sign a transaction locally (eth_account)",
                       median_time(lambda: Account.sign_transaction(fields, who.private_key), repeats),
                       "measured in Python"))
@@ -79,7 +81,8 @@ def _tester_parts(client: PowerGridClient, sender: str, repeats: int) -> list[Pa
     """py-evm's figures: the EVM run alone (a call), and run + mine a block (a transaction)."""
     tx = {"from": client.chain.account(sender).address, "to": client.address,
           "data": "0x" + client.encode_input("GeneratePower", 1).hex()}
-    sent = {**tx, "gas": GAS_BASE, "max_fee_per_gas": LOCAL_MAX_FEE, "max_priority_fee_per_gas": LOCAL_PRIORITY_FEE}
+    sent = {**tx, "gas": GAS_BASE, "max_fee_per_gas": LOCAL_MAX_FEE,
+            "max_priority_fee_per_gas": LOCAL_PRIORITY_FEE}
 
     def mine_one() -> None:
         tester.get_transaction_receipt(tester.send_transaction(sent))
@@ -126,7 +129,8 @@ def trace_transactions(client: PowerGridClient, sender: str, repeats: int = 20) 
             started = time.perf_counter()
             web3.run(Request(GENERATE, who))
             traces[WEB3_DEFAULT].append(Trace(WEB3_DEFAULT, time.perf_counter() - started, tuple(log)))
-    traces[TOOLKIT_DEFAULT] = traced(TOOLKIT_DEFAULT, chain, lambda: default_client.generate_power(1), repeats)
+    traces[TOOLKIT_DEFAULT] = traced(TOOLKIT_DEFAULT, chain, lambda: default_client.generate_power(1),
+                                     repeats)
     traces[TOOLKIT_BENCH] = traced(TOOLKIT_BENCH, chain, lambda: bench_client.generate_power(1), repeats)
     floor = floor_driver(chain, client)
     try:

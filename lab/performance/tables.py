@@ -89,7 +89,8 @@ def scaling_table(rows: Iterable[Row], chain: str) -> pd.DataFrame:
             out.append({"grid": f"{grid} {values[0]} → {values[-1]}", "function": function,
                         "ours: p50 ×": last["p50_s"] / first["p50_s"],
                         "floor: p50 ×": last["floor_p50_s"] / first["floor_p50_s"],
-                        "overhead first (ms)": first["overhead_ms"], "overhead last (ms)": last["overhead_ms"]})
+                        "overhead first (ms)": first["overhead_ms"],
+                        "overhead last (ms)": last["overhead_ms"]})
     return pd.DataFrame(out).set_index(["grid", "function"])
 
 
@@ -100,7 +101,7 @@ def load_table(rows: Iterable[Row], chain: str) -> pd.DataFrame:
     alone = {(r.grid, r.value): r.p50_s for r in frame[(frame["chain"] == chain)
                                                        & (frame["function"] == GENERATE)].itertuples()}
     return pd.DataFrame({
-        "cell": [f"{g} {v}" for g, v in zip(load["grid"], load["value"])],
+        "cell": [f"{g} {v}" for g, v in zip(load["grid"], load["value"], strict=False)],
         "virtual users": load["users"].to_numpy(),
         "in flight": load["concurrency"].to_numpy(),
         "transactions": load["n"].to_numpy(),
@@ -108,7 +109,7 @@ def load_table(rows: Iterable[Row], chain: str) -> pd.DataFrame:
         "floor throughput (tx/s)": load["floor_throughput_tx_s"].to_numpy(),
         "p50 under load (ms)": (load["p50_s"] * 1e3).to_numpy(),
         "one user alone: 1 ÷ p50 (tx/s)": [1 / alone.get((g, v), math.nan)
-                                           for g, v in zip(load["grid"], load["value"])],
+                                           for g, v in zip(load["grid"], load["value"], strict=False)],
     }).set_index("cell")
 
 

@@ -13,7 +13,7 @@ def eip55(address: str) -> str:
     """EIP-55: upper-case each letter whose digit in keccak256(lower-case hex text) is >= 8."""
     lower = address[2:].lower()
     digest = keccak256(lower.encode("ascii")).hex()
-    return "0x" + "".join(c.upper() if int(d, 16) >= 8 else c for c, d in zip(lower, digest))
+    return "0x" + "".join(c.upper() if int(d, 16) >= 8 else c for c, d in zip(lower, digest, strict=False))
 
 
 def eip191_hash(message: str) -> bytes:

@@ -24,7 +24,7 @@ from matplotlib.patches import Patch
 
 from primitives.hashing import avalanche_counts, changed_bits, keccak256, sha256
 
-from .message import problem_html
+from .message import MessageLine
 
 HASHES = {"SHA-256": sha256, "Keccak-256": keccak256}
 DIGEST_BITS = 256
@@ -106,8 +106,8 @@ class AvalancheWidget:
         self.digests: dict[str, bytes] = {}
         self.previous_digests: dict[str, bytes] = {}
         self.changed_bits: dict[str, list[int]] = {name: [] for name in HASHES}
-        self.message = ""
-        self.message_view = widgets.HTML()
+        self.message_line = MessageLine()
+        self.message_view = self.message_line.widget
         self.digest_view = widgets.HTML()
         self.bit_maps = {name: widgets.HTML() for name in HASHES}
         maps = [widgets.VBox([widgets.HTML(f"<b>{name}</b>"), view]) for name, view in self.bit_maps.items()]
@@ -124,9 +124,10 @@ class AvalancheWidget:
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError as exc:
-            self.message = f"cannot hash this text: {exc.reason} (character {exc.start}); nothing changed"
+            self.message_line.show(f"cannot hash this text: {exc.reason} (character {exc.start}); "
+                                   "nothing changed")
             return
-        self.message = ""
+        self.message_line.clear()
         new = {name: fn(data) for name, fn in HASHES.items()}
         if self.digests:
             self.previous_text, self.previous_digests = self.current_text, self.digests
@@ -139,13 +140,17 @@ class AvalancheWidget:
         self._render()
 
     @property
+    def message(self) -> str:
+        """The problem with the last input, else ""."""
+        return self.message_line.text
+
+    @property
     def n_changed(self) -> dict[str, int]:
         """How many output bits changed since the previous input, per hash."""
         return {name: len(bits) for name, bits in self.changed_bits.items()}
 
     # -- views -----------------------------------------------------------------------
     def _render(self) -> None:
-        self.message_view.value = problem_html(self.message)
         rows = "".join(
             f"<tr><td><b>{name}</b></td><td><code>{digest.hex()}</code></td>"
             f"<td>{self._count_text(name)}</td></tr>" for name, digest in self.digests.items())

@@ -28,7 +28,7 @@ from primitives.block import Block, BlockHeader
 from primitives.chain import build_block
 from primitives.pow import expected_attempts, mine
 
-from .message import problem_html
+from .message import MessageLine
 
 # About 4,096 hashes a block: still instant, but a header changed without
 # mining passes proof of work only once in 4,096 tries. (With regtest's
@@ -118,7 +118,7 @@ class ChainEditor:
         self.statuses: list[BlockStatus] = block_statuses(self.blocks)
         self.last_attempts = 0        # hashes spent by the last re-mine
         self.last_remined: list[int] = []
-        self.message = ""
+        self.message_line = MessageLine()
 
         heights = list(range(len(self.blocks)))
         self.block = widgets.Dropdown(options=heights, value=1, description="block k")
@@ -130,7 +130,7 @@ class ChainEditor:
         self.remine_one_button = widgets.Button(description="re-mine block k")
         self.remine_button = widgets.Button(description="re-mine from k", button_style="warning")
         self.reset_button = widgets.Button(description="reset")
-        self.message_view = widgets.HTML()
+        self.message_view = self.message_line.widget
         self.view = widgets.HTML()
 
         self._syncing = False
@@ -205,6 +205,11 @@ class ChainEditor:
 
     # -- views ----------------------------------------------------------------------
 
+    @property
+    def message(self) -> str:
+        """The problem with the last action, else ""."""
+        return self.message_line.text
+
     def summary(self) -> str:
         """One line per block: its checks and whether it is valid."""
         n_valid = sum(s.valid for s in self.statuses)
@@ -236,8 +241,7 @@ class ChainEditor:
         return replace(block.header, prev_hash=prev, merkle_root=block.computed_merkle_root())
 
     def _say(self, message: str) -> None:
-        self.message = message
-        self.message_view.value = problem_html(message)
+        self.message_line.show(message)
 
     def _load_tx_options(self) -> None:
         self._syncing = True

@@ -17,7 +17,7 @@ from IPython.display import display
 from primitives.hashing import keccak256
 from primitives.keys import KeyPair, Signature, hash_message, recover_address, to_checksum_address
 
-from .message import problem_html
+from .message import message_html
 
 # web3.js documentation's example key (data/ethereum_keys.json): public, never use it for value.
 EXAMPLE_PRIVATE_KEY = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
@@ -94,7 +94,7 @@ class SignatureLab:
             self.signature = self.keypair.sign_message(self.message.value)
             self.recovered = recover_address(self.message.value, self.signature)
             self.tampered_recovered = recover_address(self.tampered.value, self.signature)
-        self.status.value = problem_html(self.error) or f"<pre>{html.escape(self.summary())}</pre>"
+        self.status.value = message_html(self.error) or f"<pre>{html.escape(self.summary())}</pre>"
 
     def summary(self) -> str:
         """Plain text: key's address, signature, and who each text recovers to."""

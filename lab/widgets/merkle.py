@@ -20,7 +20,7 @@ from matplotlib.patches import Patch
 from primitives.hashing import double_sha256
 from primitives.merkle import MerkleTree, changed_nodes
 
-from .message import problem_html
+from .message import MessageLine
 
 MAX_DRAWN_LEAVES = 32   # beyond this the labels overlap: draw a smaller tree
 COLOURS = {
@@ -160,14 +160,14 @@ class TamperWidget:
         self.tampered = self.original
         self.changed: list[tuple[int, int]] = []
         self.edits: list[Tampering] = []
-        self.message = ""
+        self.message_line = MessageLine()
         self.figure: Figure | None = None
         self.leaf = widgets.Dropdown(options=[(f"leaf {i}", i) for i in range(len(texts))], value=0,
                                      description="leaf")
         self.text = widgets.Text(value=texts[0], description="new text", layout=widgets.Layout(width="30em"))
         self.button = widgets.Button(description="tamper", button_style="danger", icon="pencil")
         self.reset_button = widgets.Button(description="reset", icon="undo")
-        self.message_view = widgets.HTML()
+        self.message_view = self.message_line.widget
         self.roots_view = widgets.HTML()
         self.output = widgets.Output()
         self.widget = widgets.VBox([widgets.HBox([self.leaf, self.text, self.button, self.reset_button]),
@@ -186,12 +186,13 @@ class TamperWidget:
         try:
             new_text.encode("utf-8")
         except UnicodeEncodeError as exc:
-            self.message = f"cannot hash this text: {exc.reason} (character {exc.start}); nothing changed"
+            self.message_line.show(f"cannot hash this text: {exc.reason} (character {exc.start}); "
+                                   "nothing changed")
             self._render()
             return
-        self.message = ""
+        self.message_line.clear()
         if new_text == self.texts[index]:
-            self.message = f"leaf {index} already says {new_text!r}: edit the text first"
+            self.message_line.show(f"leaf {index} already says {new_text!r}: edit the text first")
         else:
             self.edits.append(Tampering(index, self.texts[index], new_text))
             self.texts[index] = new_text
@@ -201,18 +202,23 @@ class TamperWidget:
 
     def _on_reset(self, _button=None) -> None:
         self.texts = list(self.original_texts)
-        self.tampered, self.changed, self.edits, self.message = self.original, [], [], ""
+        self.tampered, self.changed, self.edits = self.original, [], []
+        self.message_line.clear()
         self.text.value = self.texts[self.leaf.value]
         self._render()
 
     # -- views -----------------------------------------------------------------------
+    @property
+    def message(self) -> str:
+        """Why the last click did nothing, else ""."""
+        return self.message_line.text
+
     @property
     def root_changed(self) -> bool:
         """True when the tampered tree's root differs from the original's."""
         return self.tampered.root != self.original.root
 
     def _render(self) -> None:
-        self.message_view.value = problem_html(self.message)
         self.roots_view.value = (f"root before: <code>{self.original.root_hex}</code><br>"
                                  f"root now: <code>{self.tampered.root_hex}</code> "
                                  f"({'changed' if self.root_changed else 'unchanged'})")

@@ -17,7 +17,7 @@ from grid.chain import THESIS_GENESIS_TIMESTAMP
 from primitives.block import target_to_bits
 from primitives.pow import MiningResult, expected_attempts, mine, practice_header, target_for_k_bits
 
-from .message import problem_html
+from .message import MessageLine
 
 
 def hex256(n: int) -> str:
@@ -46,13 +46,13 @@ class MiningWidget:
         self.max_attempts = widgets.IntText(value=max_attempts, description="max attempts")
         self.button = widgets.Button(description="mine", button_style="primary")
         self.target_view = widgets.HTML()
-        self.message_view = widgets.HTML()
+        self.message_line = MessageLine()
+        self.message_view = self.message_line.widget
         self.output = widgets.Output()
 
         self.result: MiningResult | None = None
         self.k_bits = k_bits
         self.target = target_for_k_bits(k_bits)
-        self.message = ""
 
         self.slider.observe(self._on_settings, names="value")
         self.text.observe(self._on_settings, names="value")
@@ -87,6 +87,11 @@ class MiningWidget:
             print(self._result_text())
         return result
 
+    @property
+    def message(self) -> str:
+        """The problem with the last search, else ""."""
+        return self.message_line.text
+
     def summary(self) -> str:
         """Target, expected work, and the last result: nonce, attempts, hash vs target."""
         lines = [describe_target(self.k_bits)]
@@ -118,8 +123,7 @@ class MiningWidget:
         ])
 
     def _say(self, message: str) -> None:
-        self.message = message
-        self.message_view.value = problem_html(message)
+        self.message_line.show(message)
 
     def _on_settings(self, _change) -> None:
         self.k_bits = self.slider.value

@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 from IPython.display import display
 
 from ..consensus_charts import SimulationRun, plot_block_tree, simulate_with_blocks
-from .message import problem_html
+from .message import message_html
 
 
 def parse_shares(text: str) -> list[float]:
@@ -76,7 +76,7 @@ class NetworkSimulator:
             self.used_shares, self.error = shares, ""
         except ValueError as exc:
             self.run, self.error = None, str(exc)
-        self.message.value = problem_html(self.error) or f"<pre>{html.escape(self.summary())}</pre>"
+        self.message.value = message_html(self.error) or f"<pre>{html.escape(self.summary())}</pre>"
         self._draw()
 
     def _draw(self) -> None:

@@ -1,6 +1,6 @@
-"""Layering rule: primitives never imports grid, web3 or widgets.
+"""Layering rule: primitives never imports grid, lab, web3 or widgets.
 
-Dependencies point notebooks -> grid -> primitives (primitives/__init__.py).
+`lab` and the notebooks build on primitives; `grid` is its sibling (primitives/__init__.py).
 Each module is imported in a fresh interpreter, so nothing the test runner
 already loaded can hide (or fake) an import.
 """
@@ -14,7 +14,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MODULES = sorted(p.stem for p in (REPO_ROOT / "primitives").glob("*.py") if p.stem != "__init__")
-FORBIDDEN = ("grid", "web3", "ipywidgets")
+FORBIDDEN = ("grid", "lab", "web3", "ipywidgets")
 
 PROBE = """
 import importlib, json, sys
