@@ -68,7 +68,7 @@ class BenchOptions:
 
 
 def full_options(**overrides) -> BenchOptions:
-    """The issue's full experiment: both grids, 100 timings per function per cell."""
+    """The full experiment: both grids, 100 timings per function per cell."""
     return replace(BenchOptions(), **overrides).checked()
 
 

@@ -60,7 +60,7 @@ class BenchResult:
         return [r for r in self.rows if all(getattr(r, k) == v for k, v in where.items())]
 
     def summary(self) -> str:
-        """The figures table (Markdown): per chain, the numbers the issue's targets are about."""
+        """The figures table (Markdown): per chain, the numbers the toolkit's aims are about."""
         return summary_table(self)
 
 
