@@ -374,3 +374,16 @@ def _short_value(value: Any, names: dict[str, str]) -> str:
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
     return text[0][:120] if text else type(exc).__name__
+
+
+_MOVED_TO_CHAIN_STATE = ("ChainState", "StateComparison", "chain_state", "compare_states",
+                         "format_comparison")
+
+
+def __getattr__(name: str) -> object:
+    # The before/after comparison lives in grid.chain_state now; older imports keep working.
+    if name in _MOVED_TO_CHAIN_STATE:
+        from . import chain_state  # noqa: PLC0415 - chain_state imports this module: only lazily here
+
+        return getattr(chain_state, name)
+    raise AttributeError(f"module 'grid.explorer' has no attribute {name!r}")
