@@ -101,7 +101,6 @@ class TxSummary:
 @contextlib.contextmanager
 def node_errors(chain: Chain) -> Iterator[None]:
     """Turn what web3 raises when the node is gone into the toolkit's one-sentence GridError."""
-
     try:
         with chain.exclusive():  # eth-tester's py-evm is shared state: one request at a time
             yield
@@ -146,7 +145,6 @@ def _check_number(chain: Chain, number: Any) -> int:
 
 
 def _get_block(chain: Chain, number: int, full: bool) -> Any:
-
     with node_errors(chain):
         try:
             return chain.w3.eth.get_block(number, full_transactions=full)
@@ -189,7 +187,6 @@ def _block_txs(chain: Chain, number: int, client: Any) -> list[TxSummary]:
 
 def transaction(chain: Chain, tx_hash: str, client: Any = None) -> TxSummary:
     """One transaction by its hash (0x + 64 hex digits)."""
-
     text = tx_hash.strip() if isinstance(tx_hash, str) else ""
     if not (text.startswith("0x") and len(text) == 66 and _is_hex(text[2:])):
         raise GridError(f"a transaction hash is 0x followed by 64 hex digits, not {tx_hash!r}", kind="input")
@@ -264,7 +261,6 @@ def _selector(client: Any, function: str | None) -> bytes | None:
 
 
 def _receipt_or_none(chain: Chain, tx_hash: Any) -> Any:
-
     with node_errors(chain):
         try:
             return chain.w3.eth.get_transaction_receipt(tx_hash)

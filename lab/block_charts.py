@@ -55,7 +55,7 @@ def header_fields(header: BlockHeader) -> pd.DataFrame:
     """Thesis Table 2-1 filled in for one real header: field, bytes, raw bytes, value, meaning."""
     raw = header.serialize()
     rows = []
-    for field, value in zip(HEADER_LAYOUT, _field_values(header), strict=False):
+    for field, value in zip(HEADER_LAYOUT, _field_values(header), strict=True):
         rows.append({
             "field": field.name,
             "bytes": f"{field.offset}–{field.offset + field.size - 1} ({field.size})",

@@ -18,7 +18,6 @@ VIOLATIONS: list[str] = []
 
 
 def _is_categorical(axis) -> bool:
-
     return isinstance(getattr(axis, "units", None), UnitData)
 
 
@@ -44,7 +43,6 @@ def problems(fig) -> list[str]:
 
 def watch() -> None:
     """Check every figure as it is rendered (inline backend or savefig)."""
-
     original = FigureCanvasBase.print_figure
     if getattr(original, "_chart_rules", False):
         return

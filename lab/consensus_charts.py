@@ -190,7 +190,7 @@ def plot_stale_rate(sweep: StaleSweep, *, ax=None):
     """Simulated stale rates (dots: seeds, line: mean) beside the simple estimate."""
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
-    for ratio, row in zip(sweep.ratios, sweep.stale_rates, strict=False):
+    for ratio, row in zip(sweep.ratios, sweep.stale_rates, strict=True):
         ax.scatter([ratio] * len(row), row, s=12, color="tab:blue", alpha=0.4)
     ax.plot(sweep.ratios, sweep.means, "o-", color="tab:blue", label="simulated (mean over seeds)")
     ax.plot(sweep.ratios, sweep.estimates, "--", color="tab:orange",
@@ -284,7 +284,6 @@ class GossipAttackSweep:
 def gossip_attack_sweep(qs: Sequence[float], confirmations: int, *, seeds: int = 100,
                         progress: Progress = None, **kwargs) -> GossipAttackSweep:
     """Run simulate_private_attack with `seeds` seeds per share; progress(1) after each run."""
-
     rates = []
     for q in qs:
         wins = 0

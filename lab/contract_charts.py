@@ -142,7 +142,6 @@ def abi_rows(abi: list[dict]) -> list[AbiRow]:
 
 def abi_frame(abi: list[dict]):
     """The ABI's functions as a pandas DataFrame: inputs, outputs, view or not, Remix's button."""
-
     return pd.DataFrame([{"function": r.name, "inputs": r.inputs or "-", "outputs": r.outputs or "-",
                           "stateMutability": r.mutability, "view": r.is_call, "Remix button": r.button}
                          for r in abi_rows(abi)])
@@ -198,7 +197,7 @@ def calldata_layout(data: bytes, spec) -> str:
     types = [t for t, _ in spec.inputs]
     values = decode(types, body)
     notes: dict[int, str] = {}
-    for head, ((abi_type, name), value) in enumerate(zip(spec.inputs, values, strict=False)):
+    for head, ((abi_type, name), value) in enumerate(zip(spec.inputs, values, strict=True)):
         word = body[head * WORD:(head + 1) * WORD]
         if abi_type == "string":
             offset = int.from_bytes(word, "big")

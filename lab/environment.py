@@ -10,10 +10,6 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 
-from grid import GridError, PowerGridClient, connect
-from grid.chain import anvil_binary
-from grid.compiler import CompileError, find_backend, load_artifact
-
 REQUIRED_PYTHON = (3, 11)
 PACKAGES = ["web3", "eth-tester", "py-evm", "eth-account", "pycryptodome", "ipywidgets",
             "matplotlib", "pandas", "tqdm"]
@@ -57,6 +53,11 @@ def check_packages() -> EnvCheck:
 
 def check_compiler() -> EnvCheck:
     """A Solidity compiler is available (not required: artifacts are committed)."""
+    from grid.compiler import (  # noqa: PLC0415 - so a broken install is reported
+        CompileError,
+        find_backend,
+        load_artifact,
+    )
 
     load_artifact()  # the committed artifact is what the lessons deploy
     try:
@@ -69,6 +70,7 @@ def check_compiler() -> EnvCheck:
 
 def check_embedded_chain() -> EnvCheck:
     """The in-process chain starts and runs the thesis's contract."""
+    from grid import GridError, PowerGridClient, connect  # noqa: PLC0415 - so a broken install is reported
 
     try:
         with connect("tester") as chain:
@@ -85,6 +87,8 @@ def check_embedded_chain() -> EnvCheck:
 
 def check_anvil() -> EnvCheck:
     """The anvil node (the private chain of notebook 09) is installed."""
+    from grid import GridError  # noqa: PLC0415 - so a broken install is reported
+    from grid.chain import anvil_binary  # noqa: PLC0415 - so a broken install is reported
 
     try:
         binary = anvil_binary()

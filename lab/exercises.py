@@ -79,8 +79,8 @@ def check(exercise_id: str, student_fn: Callable[..., Any]) -> Outcome:
         outcome = Outcome(exercise_id, SOLVED, detail or title)
     except NotImplementedError:
         outcome = Outcome(exercise_id, UNSOLVED,
-                          f"{title}: replace `raise NotImplementedError` with your code, then run this cell "
-                          "again")
+                          f"{title}: replace `raise NotImplementedError` with your code, then run this "
+                          "cell again")
     except Mismatch as exc:
         outcome = Outcome(exercise_id, WRONG, f"{title}: {exc}")
     except Exception as exc:  # the student's code raised: show where, briefly
@@ -100,6 +100,5 @@ def registered(notebook: str | None = None) -> list[str]:
 
 def notebooks() -> list[str]:
     """The numbers ("00", "01", ...) of the notebooks that have checks (a lab/checks/nbNN.py)."""
-
     return sorted(m.name[2:] for m in pkgutil.iter_modules(checks.__path__)
                   if m.name[:2] == "nb" and m.name[2:].isdigit())

@@ -58,7 +58,7 @@ def plot_proof_sizes(sizes: list[ProofSize], marks: dict[str, int] | None = None
     ns = [s.n_leaves for s in sizes]
     # A one-leaf tree needs no proof (0 bytes), which a log axis cannot show.
     proof = [(s.n_leaves, s.proof_bytes) for s in sizes if s.proof_bytes > 0]
-    ax.step(*zip(*proof, strict=False), where="pre", color="tab:orange", marker="o", ms=3,
+    ax.step(*zip(*proof, strict=True), where="pre", color="tab:orange", marker="o", ms=3,
             label="Merkle proof: 32 B × ⌈log₂ n⌉")
     ax.plot(ns, [s.download_bytes for s in sizes], color="tab:blue", label="every txid: 32 B × n")
     for name, n in (marks or {}).items():

@@ -137,7 +137,6 @@ def test_a_page_whose_node_is_down_says_so_in_one_sentence(monkeypatch):
 # ------------------------------------------------------------- real processes
 @pytest.mark.anvil
 def test_the_user_page_opens_the_account_of_its_address(monkeypatch):
-
     with connect("anvil") as chain:
         contract = PowerGridClient.deploy(chain).address
         monkeypatch.setenv("GRIDCHAIN_APP_RPC_URL", chain.rpc_url)

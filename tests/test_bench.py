@@ -110,7 +110,6 @@ def test_a_node_that_is_down_is_one_readable_sentence(tmp_path, capsys):
 
 
 def test_bad_options_in_python_are_one_sentence():
-
     for bad in (dict(repeats=1), dict(chains=()), dict(chains=("geth",)), dict(blocks=(-1,)),
                 dict(max_in_flight=0)):
         with pytest.raises(GridError) as info:
@@ -140,7 +139,6 @@ def test_percentiles_interpolate_like_numpy():
 
 
 def test_csv_round_trip_keeps_missing_values_missing(tmp_path):
-
     row = Row("anvil", "users", "users", 10, 10, 100, 103, "Query Information", 3, 1e-3, 1e-4, 9e-4,
               1.2e-3, 5e-4, 1.8)
     back = read_csv(write_csv([row], tmp_path / "x.csv"))[0]
@@ -148,7 +146,6 @@ def test_csv_round_trip_keeps_missing_values_missing(tmp_path):
 
 
 def test_charts_follow_the_chart_rules(tmp_path):
-
     rows = [Row("anvil", grid, grid, v, 10, 100, 100, f, 3, 1e-3, 1e-4, 1e-3, 2e-3, 5e-4, 2.0)
             for grid, values in (("blocks", (0, 10)), ("users", (10, 50))) for v in values for f in FUNCTIONS]
     for grid in ("blocks", "users"):

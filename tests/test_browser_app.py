@@ -21,6 +21,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+# playwright is a test dependency (pinned): a missing one must fail, not skip.
 from playwright.sync_api import TimeoutError as PageTimeout
 from playwright.sync_api import expect, sync_playwright
 
@@ -79,7 +81,6 @@ def browser():
     """Headless chromium from /usr/bin, or a skip naming the install command."""
     if not CHROMIUM.exists():
         pytest.skip(f"chromium is not installed at {CHROMIUM}: install it with `{install_command()}`")
-    # playwright is a test dependency (pinned): a missing one must fail, not skip.
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -102,7 +103,6 @@ def open_page(context, url: str, ready: str, app=None, shots=None):
     If it never is, the failure shows what the page and Voila said (and a
     screenshot), so a slow or broken page in CI can be told apart.
     """
-
     page = context.new_page()
     page.goto(url)
     try:
@@ -139,7 +139,6 @@ def user_row(manager, account: str):
 
 
 def test_two_platforms_in_a_real_browser(browser, app, shots):
-
     expect.set_options(timeout=LIVE_S)
     offsite: list[str] = []
     context = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -12,6 +12,7 @@ def _eip55_hashing_bytes(address):
     # Hashes the 20 raw bytes instead of the 40-character text.
     lower = address[2:].lower()
     digest = keccak256(bytes.fromhex(lower)).hex()
+    # 40 address digits against 64 digest digits (strict=False): only the first 40 are used.
     return "0x" + "".join(c.upper() if int(d, 16) >= 8 else c for c, d in zip(lower, digest, strict=False))
 
 

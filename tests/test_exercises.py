@@ -3,7 +3,9 @@
 The wrong answers each notebook's checks must reject are in tests/test_checks_nbNN.py.
 """
 import importlib
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +71,13 @@ def test_the_set_up_report_explains_a_broken_install_instead_of_crashing(monkeyp
     assert "❌ Embedded chain" in out and "fix:" in out
     verdicts = [line for line in out.splitlines() if line.startswith(("✅", "❌"))]
     assert len(verdicts) == len(environment.CHECKS)
+
+
+def test_the_set_up_report_imports_without_the_packages_it_checks():
+    # lab.environment imports grid inside each check, so a missing web3 is a ❌ line, not an ImportError.
+    code = "import sys; sys.modules['web3'] = None\nfrom lab.environment import report\nprint(report())"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
+    assert "❌ Embedded chain" in done.stdout
+    assert done.stdout.rstrip().endswith("False")

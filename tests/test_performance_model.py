@@ -173,7 +173,6 @@ def test_recording_records_and_restores():
 
 @pytest.mark.anvil
 def test_what_each_client_sends_on_anvil():
-
     with connect("anvil") as chain, connect("tester") as tester:
         client = PowerGridClient.deploy(chain)
         client.register_user("generator1", "G", "Sundsvall", can_generate=True, can_consume=False)

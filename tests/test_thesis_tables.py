@@ -33,7 +33,7 @@ def _tables_from_thesis() -> dict[str, dict]:
             name = line.split("\t")[0].strip()
             pairs = [(float(m), float(s)) for m, s in CELL.findall(line)]
             assert len(pairs) == len(values), line
-            cells.update({(name, v): pair for v, pair in zip(values, pairs, strict=False)})
+            cells.update({(name, v): pair for v, pair in zip(values, pairs, strict=True)})
         tables[number] = {"values": values, "cells": cells}
     return tables
 
@@ -72,7 +72,6 @@ def test_each_table_matches_the_thesis(thesis, data, number, variable, fixed):
 
 
 def test_the_bench_reads_the_same_numbers(data):
-
     last = thesis_series("users", "Transfer Power")[-1]
     assert (last.value, last.mean_s, last.sigma_s) == (1000, 4.36, 0.23)
     first = thesis_series("blocks", "Query Information")[0]

@@ -182,7 +182,6 @@ def test_a_node_down_at_construction_still_builds_the_widget():
 
 
 def test_a_live_error_clears_when_the_chain_answers_again(client, chain):
-
     explorer = BlockExplorer(client)
     try:
         down = GridError("cannot reach the Ethereum node at x: is it running?", kind="node")

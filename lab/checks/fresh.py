@@ -14,9 +14,9 @@ from contextlib import contextmanager
 
 from grid.chain import Chain, connect
 from grid.powergrid import PowerGridClient
-from grid.powergrid.cast import (
-    CAST,  # the thesis's cast: (account, name, location, can generate, can consume)
-)
+
+# the thesis's cast: (account, name, location, can generate, can consume)
+from grid.powergrid.cast import CAST
 
 ACCOUNTS = 7   # admin, the cast, user5 and user6: every account a check uses
 

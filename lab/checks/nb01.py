@@ -19,7 +19,7 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 def _popcount_xor(a: bytes, b: bytes) -> int:
     # Independent of primitives: compare bit strings character by character.
     bits = lambda data: "".join(f"{byte:08b}" for byte in data)  # noqa: E731
-    return sum(x != y for x, y in zip(bits(a), bits(b), strict=False))
+    return sum(x != y for x, y in zip(bits(a), bits(b), strict=True))
 
 
 @exercise("01.1", "Ethereum's hash is Keccak-256, not SHA3-256")

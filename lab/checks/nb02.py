@@ -69,8 +69,7 @@ def check_verify_by_hand(verify_by_hand):
             proof = tree.proof(i)
             got = verify_by_hand(leaf, proof, root)
             expect(got is True, f"{name}, leaf {i} (sides {', '.join(proof.sides)}): a genuine proof "
-                                "returned "
-                                f"{got!r}, expected True")
+                                f"returned {got!r}, expected True")
     proof = real.proof(2)
     forged_leaf = hashlib.sha256(b"Alice pays Mallory").digest()
     forged_sibling = MerkleProof(2, (forged_leaf, *proof.siblings[1:]), proof.sides)

@@ -84,10 +84,10 @@ def check_midstate_hashes(midstate_hashes):
         got = list(midstate_hashes(raw, nonces))
         want = [_hash256(raw[:76] + n.to_bytes(4, "little")) for n in nonces]
         expect(len(got) == len(want), f"returned {len(got)} digests for {len(nonces)} nonces")
-        for nonce, g, w in zip(nonces, got, want, strict=False):
+        for nonce, g, w in zip(nonces, got, want, strict=True):
             expect(g == w, f"block {entry['height']} with nonce {nonce}: got {bytes(g).hex()[:16]}..., "
-                           f"expected {w.hex()[:16]}... (double SHA-256 of the 80-byte header, internal "
-                           "order)")
+                           f"expected {w.hex()[:16]}... (double SHA-256 of the 80-byte header, "
+                           "internal order)")
     winner = next(iter(midstate_hashes(bytes.fromhex(genesis["raw_header"]), [genesis["nonce"]])))
     expect(bytes(winner)[::-1].hex() == genesis["hash"], "the genesis nonce should give the genesis hash")
     return ("same digests as hashing all 80 bytes, but the first 64-byte block is compressed once: "

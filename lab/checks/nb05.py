@@ -123,8 +123,7 @@ def check_choose_tip(choose_tip):
         for rule in ("length", "work"):
             want, got = _tip(blocks, rule), choose_tip(list(blocks), rule)
             expect(got == want, f"choose_tip(..., {rule!r}) on a random tree of {len(blocks)} blocks "
-                                "returned "
-                                f"{got!r}, expected {want!r}")
+                                f"returned {got!r}, expected {want!r}")
     return "a shorter chain wins when it holds more work: Bitcoin's real rule is most work, not most blocks"
 
 

@@ -35,8 +35,7 @@ def check_address_from_public_key(address_from_public_key):
         want = public.to_address()   # eth-keys: 0x + 40 lower-case hex digits
         expect(isinstance(got, str) and got.lower() == want.lower(),
                f"for the public key 0x{public.to_bytes().hex()[:16]}... you returned {got!r}, expected "
-               f"{want} "
-               f"(0x + the last 20 bytes of keccak256 of the 64-byte key)")
+               f"{want} (0x + the last 20 bytes of keccak256 of the 64-byte key)")
         expect(got.lower() == vector["address"].lower(), f"{got} is not the published {vector['address']}")
     return ("an address is the last 20 bytes of keccak256(public key): finding a key for a given "
             "address takes ~2**160 tries")

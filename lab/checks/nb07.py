@@ -107,11 +107,9 @@ def check_function_selector(function_selector):
         got = function_selector(loose)
         expect(bytes(got) == want, f"function_selector({loose!r}) returned 0x{bytes(got).hex()}, expected "
                                    f"0x{want.hex()}: solc hashes the canonical form {canonical!r} (no "
-                                   "spaces, "
-                                   f"uint -> uint256, int -> int256)")
+                                   "spaces, uint -> uint256, int -> int256)")
     return ("4 bytes = 2**32 selectors: enough to tell a contract's functions apart, and the compiler "
-            "refuses "
-            "two functions of one contract with the same selector")
+            "refuses two functions of one contract with the same selector")
 
 
 @exercise("07.3", "calldata of Transfer(address,uint256)")
@@ -122,8 +120,8 @@ def check_transfer_calldata(transfer_calldata):
     expect(len(got) == 4 + 32 + 32, f"Transfer's calldata is 4 + 32 + 32 = 68 bytes, yours has {len(got)}")
     expect(bytes(got[:4]) == selector, f"it starts with 0x{bytes(got[:4]).hex()}, Transfer's selector is "
                                        f"0x{selector.hex()} (Figure 5-6: 0x69c...)")
-    expect(bytes(got).hex().endswith("0064"), "Figure 5-6's input ends in ...00064: 100 = 0x64 in the last "
-                                              "word")
+    expect(bytes(got).hex().endswith("0064"),
+           "Figure 5-6's input ends in ...00064: 100 = 0x64 in the last word")
     for to, amount in ((FIG_5_6_BUYER, 100), (FIG_5_6_BUYER.lower(), 0),
                        ("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", 2**256 - 1),
                        ("0x0000000000000000000000000000000000000001", 1)):
@@ -171,8 +169,8 @@ def check_generation_balance_call(generation_balance_call):
                                                 "transaction? use w3.eth.call")
             if want < 0 and got == want + 2**256:
                 expect(False, f"for {name} you returned {got}: that is {want} read as unsigned. "
-                              "GetGeneration "
-                              f"returns int256 (two's complement): use signed=True or eth_abi's 'int256'")
+                              "GetGeneration returns int256 (two's complement): use signed=True or eth_abi's "
+                              "'int256'")
             expect(got == want, f"GetGeneration() called as {name} should return {want}, you returned {got!r}"
                                 + (" (did you set 'from'? msg.sender is the caller)" if got == 0 else ""))
     return ("-90, as in the thesis: a call is free, mines nothing, and msg.sender is whatever 'from' says, "

@@ -81,7 +81,6 @@ ACTION_SETS = (THESIS_ACTIONS, QUIRK_ACTIONS, _random_actions(10), _random_actio
 @cache
 def _replayed(actions: tuple) -> dict:
     """Replay `actions` on a fresh chain; read each registered user's balances from storage."""
-
     with connect("tester") as chain:
         client = PowerGridClient.deploy(chain)
         registered = []
@@ -127,7 +126,6 @@ def check_replay_balances(replay_balances):
 @cache
 def _raw_chain() -> tuple:
     """Blocks with registrations, a reverted one, a re-registration and another contract."""
-
     with connect("tester") as chain:
         ours = PowerGridClient.deploy(chain)
         other = PowerGridClient.deploy(chain)
@@ -165,7 +163,6 @@ def check_registered_users(registered_users):
 
 
 def _records():
-
     rows = [UserRecord("0x" + "00" * 20, "", "", 0, 0, 0, 0, False, False, "")]   # never registered
     for can_generate in (False, True):
         for can_consume in (False, True):
@@ -201,7 +198,6 @@ def check_allowed_actions(allowed_actions):
 
 
 def _rows(seed: int | None):
-
     def row(i, generate, consume, balance, remaining):
         return UserRow(address=f"0x{i:040x}", account=None, name=f"U{i}", location="Sundsvall",
                        can_generate=generate, can_consume=consume, generation_balance=balance,
@@ -251,7 +247,6 @@ SWEDISH_INSTRUCTION = "minska förbrukningen med 10 % i Umeå"
 
 def _raw_transactions(w3) -> list[dict]:
     """Every transaction of the chain, read with web3 alone, in exercise 10.2's plain fields."""
-
     found = []
     for number in range(w3.eth.block_number + 1):
         for tx_hash in w3.eth.get_block(number)["transactions"]:   # hashes: web3 formats get_transaction
@@ -265,7 +260,6 @@ def _raw_transactions(w3) -> list[dict]:
 
 def _instruction(chain, contract: str, account: str) -> str:
     """GetInformation() as `account`: a call built with eth-utils and decoded with eth-abi."""
-
     selector = function_signature_to_4byte_selector("GetInformation()")
     raw = chain.call(chain.account(account), contract, selector)
     return decode(["string"], raw)[0]
@@ -273,9 +267,8 @@ def _instruction(chain, contract: str, account: str) -> str:
 
 @cache
 def _dispatch_history() -> tuple:
-    """Dispatches and registrations on two contracts: the chain's raw transactions, each target's answer."""
-
-
+    """Dispatches and registrations on two contracts; the chain's raw transactions and each
+    target's answer."""
     cast = [(who, who, "Sundsvall", generate, consume) for who, generate, consume in
             (("generator1", True, False), ("consumer1", False, True), ("consumer2", False, True))]
     with fresh_contract(cast) as (chain, ours):
@@ -297,8 +290,8 @@ def _dispatch_history() -> tuple:
         unchecked.send_dispatch("user6", "wiped by the registration that follows")
         ours.register_user("user6", "user6", "Sundsvall", can_generate=False, can_consume=True)
         transactions = _raw_transactions(chain.w3)
-        expect(sum(tx["status"] == 0 for tx in transactions) == 1, "checker bug: expected one reverted "
-                                                                   "dispatch")
+        expect(sum(tx["status"] == 0 for tx in transactions) == 1,
+               "checker bug: expected one reverted dispatch")
         names = {a.name: a.address for a in chain.accounts}
         answers = {}
         for contract, targets in ((ours.address, ("generator1", "consumer1", "consumer2", "user5", "user6")),
@@ -319,12 +312,10 @@ def check_latest_instructions(latest_instructions):
         want_lower = {address.lower(): text for address, text in want.items()}
         expect(set(got_lower) == set(want_lower),
                f"for contract {contract[:10]}... the addresses named by a successful empower or "
-               "PowerDispatch "
-               f"are {sorted(want)}, you returned {sorted(map(str, got))}")
+               f"PowerDispatch are {sorted(want)}, you returned {sorted(map(str, got))}")
         for address, text in want.items():
             expect(got_lower[address.lower()] == text,
                    f"GetInformation() as {address[:10]}... on contract {contract[:10]}... answers {text!r}, "
-                   "you "
-                   f"said {got_lower[address.lower()]!r}")
+                   f"you said {got_lower[address.lower()]!r}")
     return ("GetInformation answers only the user it is about, yet every instruction sits in the blocks for "
             "anyone to read: the 'latest dispatch' column is public history, and empower wipes it silently")

@@ -32,7 +32,6 @@ CONCURRENT = "Concurrent Generate Power"
 
 def _columns() -> list[str]:
     """The bench CSV's header (its format; the values below are this module's own)."""
-
     return Row.columns()
 
 
@@ -117,9 +116,8 @@ def check_speedups(speedups_over_thesis) -> str:
             expect(number and math.isclose(got[function], ratio, rel_tol=1e-6),
                    f"for {chain}, {grid} {value}, {function}: expected thesis mean ÷ our mean = "
                    f"{thesis[function]} s ÷ {thesis[function] / ratio:.6g} s = {ratio:.1f}x, got "
-                   f"{got[function]!r} "
-                   "(keep only the rows of that chain, grid and value, and use mean_s: the thesis reports "
-                   "means)")
+                   f"{got[function]!r} (keep only the rows of that chain, grid and value, and use mean_s: "
+                   "the thesis reports means)")
     low = min(_expected_speedups(records, "anvil", "blocks", 0).values())
     return (f"even the smallest speed-up in this CSV's anvil cell at 0 blocks is {low:.0f}x. Try it on your "
             f"own run: speedups_over_thesis(result.csv_path, 'anvil', 'blocks', 0, ...)")
@@ -128,7 +126,8 @@ def check_speedups(speedups_over_thesis) -> str:
 # -------------------------------------------------------------------- 11.2
 @lru_cache(maxsize=1)
 def _ratio_csvs() -> tuple[tuple[str, tuple], ...]:
-    """Two CSVs, each with a known largest ratio, a decoy that wins as text, a slowest row that is not it."""
+    """Two CSVs, each with a known largest ratio, a decoy that wins as text, and a slowest row that
+    is not it."""
     out = []
     for seed, (chain, grid, value, function) in ((1, ("anvil", "users", 100, "Query Information")),
                                                  (2, ("tester", "blocks", 1000, "Transfer Power"))):
@@ -187,7 +186,6 @@ def _timing_sets() -> list[list[float]]:
 
 @exercise("11.3", "a p95 from raw timings")
 def check_p95(p95) -> str:
-
     for timings in _timing_sets():
         want = float(np.percentile(timings, 95))   # linear interpolation, numpy's default
         if len(timings) > 1:   # the standard library agrees (inclusive method)
@@ -196,8 +194,7 @@ def check_p95(p95) -> str:
         shown = f" ({', '.join(f'{t:g}' for t in timings)})" if len(timings) < 6 else ""
         expect(isinstance(got, (int, float)) and math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-15),
                f"for {len(timings)} timings{shown} expected p95 = {want:.6g} s (rank (n-1)·0.95 on the "
-               "sorted "
-               f"list, interpolating between the two neighbours), got {got!r}")
+               f"sorted list, interpolating between the two neighbours), got {got!r}")
     return ("p95 = the time 95% of requests beat. With 10 timings it sits between the 9th and the 10th: "
             "quote p95 only with enough repeats (the bench's full run takes 100 per cell)")
 
@@ -228,8 +225,7 @@ def check_throughput(throughput_tx_s) -> str:
         one_by_one = len(requests) / sum(end - start for start, end in requests)
         expect(isinstance(got, (int, float)) and math.isclose(got, want, rel_tol=1e-9),
                f"for {len(requests)} requests expected {len(requests)} ÷ {wall:.6f} s (first start to last "
-               "end) "
-               f"= {want:.1f} tx/s, got {got!r}"
+               f"end) = {want:.1f} tx/s, got {got!r}"
                + (" (that is one request at a time: the users overlap)" if isinstance(got, (int, float))
                   and math.isclose(got, one_by_one, rel_tol=1e-9) else ""))
     first = _load_phases()[0]
@@ -237,8 +233,7 @@ def check_throughput(throughput_tx_s) -> str:
     measured = len(first) / (max(e for _, e in first) - min(s for s, _ in first))
     return (f"4 users at once, mean latency {latency * 1e3:.1f} ms: at best 4 ÷ {latency * 1e3:.1f} ms = "
             f"{4 / latency:.0f} tx/s (Little's law: throughput = requests in flight ÷ latency); "
-            f"{measured:.0f} "
-            f"tx/s here, because users that finish early leave fewer in flight at the end")
+            f"{measured:.0f} tx/s here, because users that finish early leave fewer in flight at the end")
 
 
 # -------------------------------------------------------------------- 11.5
@@ -255,7 +250,6 @@ def check_model(expected_transaction_time) -> str:
         expect(isinstance(got, (int, float)) and math.isclose(got, want, rel_tol=1e-9),
                f"for blocks every {block_time} s, a base of {base} s and {confirmations} confirmations "
                f"expected {base} + {block_time}/2 + {block_time} + {confirmations}×{block_time} = {want:g} "
-               "s, "
-               f"got {got!r}")
+               f"s, got {got!r}")
     return ("with 12 s blocks a transaction takes about 18 s to be included, 10,000 times anvil's; "
             "a query still takes a millisecond")

@@ -26,7 +26,7 @@ def plot_ratio_to_floor(rows: Iterable[Row], chain: str) -> Figure:
     grids = [g for g in ("blocks", "users") if (frame["grid"] == g).any()]
     fig, axes = plt.subplots(1, len(grids), figsize=(6 * len(grids), 4.2), layout="constrained",
                              squeeze=False)
-    for ax, grid in zip(axes[0], grids, strict=False):
+    for ax, grid in zip(axes[0], grids, strict=True):
         mine = frame[frame["grid"] == grid].sort_values("value")
         for function in FUNCTIONS:
             one = mine[mine["function"] == function]
@@ -49,8 +49,6 @@ def plot_ratio_to_floor(rows: Iterable[Row], chain: str) -> Figure:
 
 def show_figure(fig: Figure, dpi: int = 100) -> None:
     """Display a figure made without pyplot (e.g. grid.bench.charts') in a notebook, as a PNG."""
-
-
     buffer = BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     display(Image(data=buffer.getvalue()))
@@ -88,12 +86,12 @@ def plot_breakdown(table: pd.DataFrame) -> Figure:
     cmap = plt.get_cmap("tab10")
     left = [0.0] * len(table)
     labels = [f"{name}\n({int(n)} request{'s' if n != 1 else ''})" for name, n in
-              zip(table.index, table["requests"], strict=False)][::-1]
+              zip(table.index, table["requests"], strict=True)][::-1]
     for i, part in enumerate(parts):
         values = [float(v) for v in table[part]][::-1]
         colour = "lightgrey" if part == CLIENT_SIDE else cmap(i % 10)
         ax.barh(labels, values, left=left, color=colour, edgecolor="white", label=part)
-        left = [a + b for a, b in zip(left, values, strict=False)]
+        left = [a + b for a, b in zip(left, values, strict=True)]
     for y, total in enumerate(left):
         ax.text(total + max(left) * 0.01, y, f"{total:.2f} ms", va="center", fontsize="small")
     ax.set_xlim(right=max(left) * 1.15)
@@ -120,6 +118,7 @@ def plot_network_model(*, transaction_base_s: float, query_base_s: float, confir
         ax.axvline(t, color="grey", linestyle=":", linewidth=1)
         ax.text(t * 1.08, query_base_s * 1.5, name, rotation=90, fontsize="small", color="grey",
                 va="bottom")
+    # One style per thesis mean, for up to four of them (strict=False: often fewer, or none).
     for (label, value), style in zip((thesis or {}).items(), ("-.", (0, (1, 1)), "-.", ":"), strict=False):
         ax.axhline(value, color="black", linestyle=style, linewidth=1, label=f"thesis: {label}")
     ax.set_xscale("log")

@@ -101,7 +101,7 @@ def load_table(rows: Iterable[Row], chain: str) -> pd.DataFrame:
     alone = {(r.grid, r.value): r.p50_s for r in frame[(frame["chain"] == chain)
                                                        & (frame["function"] == GENERATE)].itertuples()}
     return pd.DataFrame({
-        "cell": [f"{g} {v}" for g, v in zip(load["grid"], load["value"], strict=False)],
+        "cell": [f"{g} {v}" for g, v in zip(load["grid"], load["value"], strict=True)],
         "virtual users": load["users"].to_numpy(),
         "in flight": load["concurrency"].to_numpy(),
         "transactions": load["n"].to_numpy(),
@@ -109,7 +109,7 @@ def load_table(rows: Iterable[Row], chain: str) -> pd.DataFrame:
         "floor throughput (tx/s)": load["floor_throughput_tx_s"].to_numpy(),
         "p50 under load (ms)": (load["p50_s"] * 1e3).to_numpy(),
         "one user alone: 1 ÷ p50 (tx/s)": [1 / alone.get((g, v), math.nan)
-                                           for g, v in zip(load["grid"], load["value"], strict=False)],
+                                           for g, v in zip(load["grid"], load["value"], strict=True)],
     }).set_index("cell")
 
 

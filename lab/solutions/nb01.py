@@ -8,7 +8,7 @@ MASK32 = 0xFFFFFFFF
 
 def bit_difference(a: bytes, b: bytes) -> int:
     """Number of bit positions where a and b differ."""
-    return sum(bin(x ^ y).count("1") for x, y in zip(a, b, strict=False))
+    return sum(bin(x ^ y).count("1") for x, y in zip(a, b, strict=True))
 
 
 def rotr(x: int, n: int) -> int:

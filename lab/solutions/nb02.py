@@ -11,7 +11,7 @@ def merkle_parent(left: bytes, right: bytes) -> bytes:
 def verify_by_hand(leaf: bytes, proof, root: bytes) -> bool:
     """Fold the proof's siblings into the leaf, bottom up; compare with the root."""
     node = leaf
-    for sibling, side in zip(proof.siblings, proof.sides, strict=False):
+    for sibling, side in zip(proof.siblings, proof.sides, strict=True):
         node = merkle_parent(sibling, node) if side == "left" else merkle_parent(node, sibling)
     return node == root
 

@@ -10,7 +10,7 @@ def stale_estimate(latency: float, interval: float) -> float:
 def work_from_bits(bits: int) -> int:
     """Expected hashes for a block with these compact bits: 2**256 // (target + 1)."""
     exponent, mantissa = bits >> 24, bits & 0x007FFFFF
-    target = mantissa >> 8 * (3 - exponent) if exponent <= 3 else mantissa << 8 * (exponent - 3)
+    target = mantissa >> (8 * (3 - exponent)) if exponent <= 3 else mantissa << (8 * (exponent - 3))
     return 2 ** 256 // (target + 1)
 
 

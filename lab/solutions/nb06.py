@@ -13,6 +13,7 @@ def eip55(address: str) -> str:
     """EIP-55: upper-case each letter whose digit in keccak256(lower-case hex text) is >= 8."""
     lower = address[2:].lower()
     digest = keccak256(lower.encode("ascii")).hex()
+    # 40 address digits against 64 digest digits (strict=False): only the first 40 are used.
     return "0x" + "".join(c.upper() if int(d, 16) >= 8 else c for c, d in zip(lower, digest, strict=False))
 
 

@@ -82,8 +82,8 @@ def dispatch_plan(users):
 
 
 def latest_instructions(transactions, contract):
-    """{address: what GetInformation() answers it} for every address a successful empower or
-    PowerDispatch named."""
+    """{address: what GetInformation() answers it} for every address a successful
+    empower/PowerDispatch named."""
     empower = keccak(text="empower(address,string,string,bool,bool)")[:4]
     dispatch = keccak(text="PowerDispatch(address,string)")[:4]
     latest = {}
