@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from eth_keys import KeyAPI
@@ -28,6 +28,7 @@ from .transport import (
     TxReverted,
     iter_logs,
     refused,
+    to_rpc,
     unsupported,
 )
 
@@ -91,7 +92,7 @@ class TesterTransport:
             if isinstance(error, str):
                 raise RpcFailed(method, -32601 if "unknown" in error.lower() else 0, error)
             raise RpcFailed(method, error.get("code", 0), str(error.get("message", "")), error.get("data"))
-        return _wire(reply.get("result"))
+        return to_rpc(reply.get("result"))
 
     def send(self, tx: dict, sender: NamedAccount) -> Receipt:
         tx = {**tx, **self.fee_fields()}
@@ -220,21 +221,6 @@ class TesterTransport:
     def in_process(self) -> Iterator[EthereumTester]:
         with self.lock:
             yield self.eth_tester
-
-
-def _wire(value: Any) -> Any:
-    """A web3-formatted value in JSON-RPC's wire format: quantities and bytes as 0x-hex."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int):
-        return hex(value)
-    if isinstance(value, (bytes, bytearray)):
-        return HexBytes(value).to_0x_hex()
-    if isinstance(value, Mapping):
-        return {key: _wire(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_wire(item) for item in value]
-    return value
 
 
 def _receipt(r: Any) -> Receipt:

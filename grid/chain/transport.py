@@ -12,7 +12,7 @@ transport: code outside grid/chain/ uses the chain's public methods.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -170,17 +170,19 @@ class Transport(Protocol):
         """The in-process EthereumTester, held exclusively (tester chains only)."""
 
 
-def to_rpc(tx: dict) -> dict:
-    """web3-style transaction fields to JSON-RPC hex strings."""
-    out = {}
-    for key, value in tx.items():
-        if isinstance(value, int) and not isinstance(value, bool):
-            out[key] = hex(value)
-        elif isinstance(value, (bytes, bytearray)):
-            out[key] = "0x" + bytes(value).hex()
-        else:
-            out[key] = value
-    return out
+def to_rpc(value: Any) -> Any:
+    """A Python value in JSON-RPC's wire format: quantities and bytes as 0x-hex, containers recursively."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return hex(value)
+    if isinstance(value, (bytes, bytearray)):
+        return "0x" + bytes(value).hex()
+    if isinstance(value, Mapping):
+        return {key: to_rpc(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_rpc(item) for item in value]
+    return value
 
 
 def iter_logs(raw_logs: Any, to_bytes: Any, checksum: Any) -> Iterator[LogRecord]:
