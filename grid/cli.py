@@ -15,6 +15,7 @@ import threading
 from .accounts import Accounts
 from .bench import cli as bench_cli
 from .chain import MAX_ACCOUNTS, THESIS_CHAIN_ID, AnvilProcess, connect
+from .chain.state_file import SAVE_INTERVAL_S
 from .compiler import artifact_path, compile_contracts, write_artifacts
 from .demo import run_scenario
 from .errors import GridError
@@ -38,7 +39,10 @@ def _cmd_node(args: argparse.Namespace) -> int:
     print(f"GridChain private chain (anvil, chainId {THESIS_CHAIN_ID}) is running.")
     print(f"RPC URL: {node.url}")
     if args.state:
-        print(f"State file: {node.state_file} (saved when you stop the node)")
+        print(f"State file: {node.state_file} (saved every {SAVE_INTERVAL_S} s and when you stop the node; "
+              f"a crash or kill -9 loses at most the last {SAVE_INTERVAL_S} s)")
+        print(f"Resumed the saved chain at block {node.resumed.block_number}." if node.resumed
+              else "Started a new chain at block 0.")
     print("Accounts (from the documented test mnemonic; public test keys, never use them for real value):")
     for account in Accounts.derive(args.accounts):
         print(f"  {account.name:<11} {account.address}")
@@ -49,11 +53,11 @@ def _cmd_node(args: argparse.Namespace) -> int:
         signal.signal(sig, lambda *_: stopped.set())
     while not stopped.wait(0.5):
         if not node.running:
-            print("error: the node exited unexpectedly", file=sys.stderr)
+            print(f"error: the node exited unexpectedly. {node.stop().sentence()}", file=sys.stderr)
             return 1
-    node.stop()
-    print("Node stopped." + (f" State saved to {node.state_file}." if args.state else ""), flush=True)
-    return 0
+    report = node.stop()
+    print("Node stopped. " + report.sentence(), flush=True)
+    return 0 if report.saved or not args.state else 1
 
 
 def _cmd_compile(args: argparse.Namespace) -> int:
@@ -104,15 +108,20 @@ def _cmd_app(args: argparse.Namespace) -> int:
     finally:
         node = getattr(server.chain, "process", None)  # None for a URL node: it keeps running
         server.stop()
-    state_file = getattr(node, "state_file", None)
-    print("Stopped Voila" + (" and the node." if node else ".")
-          + (f" State saved to {state_file}." if state_file else ""), flush=True)
+    report = node.stop() if isinstance(node, AnvilProcess) else None  # stopped already: the report
+    print("Stopped Voila" + (f" and the node. {report.sentence()}" if report else "."), flush=True)
     return status
 
 
 def _account_count(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= MAX_ACCOUNTS:
         raise argparse.ArgumentTypeError(f"give a whole number from 1 to {MAX_ACCOUNTS}, not {text!r}")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"give a port from 1 to 65535 (0 = any free port), not {text!r}")
     return int(text)
 
 
@@ -128,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     node = sub.add_parser("node", help="run the private chain (anvil, chainId 666) in the foreground")
     node.add_argument("--state", default=None, help="state file: the chain survives restarts")
-    node.add_argument("--port", type=int, default=8545, help="RPC port (default 8545; 0 = any free port)")
+    node.add_argument("--port", type=_port, default=8545, help="RPC port (default 8545; 0 = any free port)")
     node.add_argument("--host", default="127.0.0.1",
                       help="address to listen on (0.0.0.0 to share with a classroom network)")
     node.add_argument("--accounts", type=_account_count, default=10,
@@ -143,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     app = sub.add_parser("app", help="serve the manager and user platforms as web pages (Voila)")
     app.add_argument("--chain", default="anvil",
                      help="anvil (default: start the class chain) or the http(s):// URL of a running node")
-    app.add_argument("--port", type=int, default=8866, help="web port (default 8866; 0 = any free port)")
+    app.add_argument("--port", type=_port, default=8866, help="web port (default 8866; 0 = any free port)")
     app.add_argument("--state", default=None,
                      help="anvil state file, so the class chain survives restarts "
                           f"(default {APP_STATE_FILE})")

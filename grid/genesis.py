@@ -19,8 +19,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from hexbytes import HexBytes
+from web3.exceptions import Web3RPCError
 
-from .chain import THESIS_CHAIN_ID, THESIS_GENESIS_TIMESTAMP, Chain
+from .chain import THESIS_CHAIN_ID, THESIS_GENESIS_TIMESTAMP, Chain, history_gone
 
 # genesis.json as printed in thesis section 5.3 (the Appendix repeats it, with
 # line breaks inside two hashes). Kept verbatim, 32-byte "coinbase" included.
@@ -108,7 +109,13 @@ def _hex(value: Any) -> str:
 
 
 def _funded_accounts(block: dict, chain: Chain) -> str:
-    balances = [chain.w3.eth.get_balance(a.address, block_identifier=0) for a in chain.accounts]
+    try:
+        balances = [chain.w3.eth.get_balance(a.address, block_identifier=0) for a in chain.accounts]
+    except Web3RPCError as exc:
+        if not history_gone(str(exc)):
+            raise
+        # A long-running node keeps only recent states: block 0's balances are gone.
+        return "(not readable: this node keeps only its recent blocks' state)"
     funded = [b for b in balances if b > 0]
     if not funded:
         return "{} (no account funded)"

@@ -34,6 +34,7 @@ from typing import Any
 
 from ..chain import Chain, connect
 from ..chain import process as node_process
+from ..chain.state_file import SAVE_INTERVAL_S
 from ..errors import GridError
 from ..migrate import migrate
 from .page import ENV_ACCOUNTS, ENV_CONTRACT, ENV_RPC_URL
@@ -201,13 +202,19 @@ class AppServer:
     def describe(self) -> str:
         """What a teacher needs to know, as lines: the pages, the chain, the contract."""
         migration = self.migration
-        how = "reused from the deployment record" if migration.reused else "deployed just now"
+        how = ("reused from the deployment record" if migration.reused
+               else f"deployed just now, because {migration.reason}")
         lines = ["GridChain Lab web app (Voila) is running. Open these pages in a browser:",
                  *self.urls.lines(),
                  f"Chain: {self.chain.target} at {self.rpc_url} (chainId {self.chain.chain_id})"]
-        state = getattr(self.chain.process, "state_file", None)
+        node = self.chain.process
+        state = getattr(node, "state_file", None)
         if state:
-            lines.append(f"State file: {state} (saved when you stop the app)")
+            resumed = getattr(node, "resumed", None)
+            lines.append(f"State file: {state} (saved every {SAVE_INTERVAL_S} s and when you stop the app; "
+                         f"a crash loses at most the last {SAVE_INTERVAL_S} s)")
+            lines.append(f"Resumed the saved chain at block {resumed.block_number}." if resumed
+                         else "Started a new chain at block 0.")
         lines.append(f"Contract: {migration.deployment.contract_name} at {self.contract_address} ({how}; "
                      f"record {migration.record_path})")
         return "\n".join(lines)

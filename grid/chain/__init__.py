@@ -25,6 +25,7 @@ from .transport import (
                         RpcFailed,
                         Transport,
                         TxReverted,
+                        history_gone,
                         node_down,
 )
 
@@ -44,5 +45,6 @@ __all__ = [
                         "TxReverted",
                         "anvil_binary",
                         "connect",
+                        "history_gone",
                         "node_down",
 ]

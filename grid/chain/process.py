@@ -35,13 +35,21 @@ def spawn(args: list[str], **popen_kwargs) -> subprocess.Popen:
 
 
 def stop(process: subprocess.Popen, timeout: float = STOP_TIMEOUT_S,
-         graceful: signal.Signals = signal.SIGINT) -> None:
-    """Stop gracefully with `graceful` (SIGINT: nodes save their state), then force with SIGKILL."""
+         graceful: signal.Signals = signal.SIGINT) -> bool:
+    """Stop gracefully with `graceful` (SIGINT: nodes save their state), then force with SIGKILL.
+
+    Returns True when the process had to be killed (it saved nothing on the way out).
+    """
     if process.poll() is not None:
-        return
+        return False
+    if hasattr(signal, "SIGCONT"):
+        # A paused (SIGSTOPped) node cannot act on SIGINT: wake it so it can save.
+        process.send_signal(signal.SIGCONT)
     process.send_signal(graceful)
     try:
         process.wait(timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+        return True
+    return False

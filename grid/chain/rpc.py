@@ -20,9 +20,11 @@ from .transport import (
     Receipt,
     RpcFailed,
     TxReverted,
+    history_gone,
     iter_logs,
     node_down,
     not_a_node,
+    past_state_unavailable,
     refused,
     to_rpc,
     unsupported,
@@ -133,6 +135,8 @@ class RpcTransport:
         except RpcFailed as exc:
             if _is_revert(exc):
                 raise TxReverted("the call reverted", data=_revert_payload(exc.data)) from None
+            if history_gone(exc.rpc_message):
+                raise past_state_unavailable(block) from None
             raise GridError(f"the node refused the call ({exc.rpc_message}): check the contract "
                             f"address and the node's log", kind="node") from None
 

@@ -89,6 +89,23 @@ def refused(sender: NamedAccount, why: str) -> GridError:
                      kind="node")
 
 
+_HISTORY_GONE = ("blockoutofrange", "block height is", "missing trie node", "historical state",
+                 "header not found", "state not available")
+
+
+def history_gone(message: str) -> bool:
+    """True when a node refused a read because it no longer keeps that block's state."""
+    text = message.lower()
+    return any(marker in text for marker in _HISTORY_GONE)
+
+
+def past_state_unavailable(block: object) -> GridError:
+    """The one sentence for a read of a block whose state the node has pruned."""
+    return GridError(f"this node no longer keeps the state of block {block} (a long-running node keeps "
+                     f"only its recent blocks' state): read the latest state instead, or use a fresh "
+                     f"chain for lessons that look back to block 0", kind="unsupported")
+
+
 def unsupported(what: str, instead: str) -> GridError:
     """The one sentence for chain control this node does not offer."""
     return GridError(f"this chain cannot {what}: {instead}", kind="unsupported")
