@@ -14,6 +14,7 @@ import weakref
 from collections.abc import Iterator
 from typing import Any
 
+from tqdm.auto import tqdm
 from web3 import HTTPProvider, Web3
 from web3.middleware import AttributeDictMiddleware
 
@@ -22,6 +23,7 @@ from ..errors import GridError
 from .anvil import AnvilProcess
 from .constants import THESIS_CHAIN_ID
 from .geth import GethProcess
+from .jsonrpc import check_url, redacted
 from .rpc import RpcTransport
 from .tester import TesterTransport, tester_web3
 from .transport import Receipt, RpcFailed, Transport
@@ -31,6 +33,10 @@ DEFAULT_ACCOUNTS = 10
 # Child keys are derived from one parent in ~2 ms each (grid.accounts), so the
 # bench's 10,000 virtual users fit; more would mostly cost node memory.
 MAX_ACCOUNTS = 20_000
+# anvil mines ~1,000 empty blocks a second at first and slows as its chain
+# grows (measured: 10,000 blocks in 77 s); py-evm ~650 a second.
+MAX_MINE = 10_000
+MINE_CHUNK = 500
 GETH_FUNDING_WEI = 1000 * 10**18
 
 _open_chains: weakref.WeakSet[Chain] = weakref.WeakSet()
@@ -65,7 +71,7 @@ class Chain:
         self.close()
 
     def __repr__(self) -> str:
-        where = f" at {self.rpc_url}" if self.rpc_url else ""
+        where = f" at {redacted(self.rpc_url)}" if self.rpc_url else ""
         return f"<Chain {self.target}{where} chainId={self.chain_id} accounts={len(self.accounts)}>"
 
     @property
@@ -168,11 +174,19 @@ class Chain:
 
     # -- chain control
     def mine(self, count: int = 1) -> int:
-        """Mine `count` empty blocks; return the new block number."""
+        """Mine `count` empty blocks (at most MAX_MINE, with a progress bar); return the new block number."""
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
             raise GridError(f"mine() takes a whole number of blocks >= 0, not {count!r}", kind="input")
-        if count:
-            self._live.mine(count)
+        if count > MAX_MINE:
+            raise GridError(f"mine() mines at most {MAX_MINE:,} blocks per call, not {count:,} (a node "
+                            f"takes about a minute for {MAX_MINE:,}): call it again for more, or use "
+                            f"travel(seconds) to move the clock forward", kind="input")
+        chunks = [MINE_CHUNK] * (count // MINE_CHUNK) + ([count % MINE_CHUNK] if count % MINE_CHUNK else [])
+        # Chunks keep each request well inside the node's answer timeout.
+        with tqdm(total=count, desc="mining", unit="block", disable=len(chunks) < 2, leave=False) as bar:
+            for chunk in chunks:
+                self._live.mine(chunk)
+                bar.update(chunk)
         return self.block_number
 
     def set_automine(self, on: bool) -> None:
@@ -234,7 +248,8 @@ class Chain:
 
     def describe(self) -> str:
         """A few lines a student can read: target, endpoint, chain id, accounts."""
-        lines = [f"chain: {self.target}" + (f" at {self.rpc_url}" if self.rpc_url else " (in process)"),
+        lines = [f"chain: {self.target}" + (f" at {redacted(self.rpc_url)}" if self.rpc_url
+                                             else " (in process)"),
                  f"chainId: {self.chain_id}   latest block: {self.block_number}", "accounts:"]
         lines += [f"  {a.name:<11} {a.address}" for a in self.accounts]
         return "\n".join(lines)
@@ -288,19 +303,22 @@ def _rpc_chain(target: str, url: str, named: Accounts, *, local_fees: bool,
                process: Any = None) -> Chain:
     probe = RpcTransport(url, unlocked=set(), local_fees=local_fees)
     try:
-        chain_id = int(probe.rpc("eth_chainId", []), 16)
-        node_accounts = set(probe.rpc("eth_accounts", []) or [])
+        chain_id = _chain_id(probe.rpc("eth_chainId", []), url)
+        node_accounts = probe.rpc("eth_accounts", []) or []
+        if not isinstance(node_accounts, list) or not all(isinstance(a, str) for a in node_accounts):
+            raise GridError(f"{redacted(url)} answered eth_accounts with something other than a list "
+                            f"of addresses: check that it is an Ethereum node", kind="node")
     except RpcFailed as exc:
         if process is not None:
             process.stop()
-        raise GridError(f"{url} answered, but not as an Ethereum node ({exc.rpc_message}): check the URL",
-                        kind="node") from None
+        raise GridError(f"{redacted(url)} answered, but not as an Ethereum node ({exc.rpc_message}): "
+                        f"check the URL", kind="node") from None
     except GridError:
         if process is not None:
             process.stop()
         raise
     ours = {a.address.lower() for a in named}
-    unlocked = {a for a in node_accounts if a.lower() in ours}
+    unlocked = {a for a in set(node_accounts) if a.lower() in ours}
     transport = RpcTransport(url, unlocked=unlocked, local_fees=local_fees)
     return Chain(target, _http_web3(url), named, transport, chain_id, rpc_url=url, process=process)
 
@@ -325,7 +343,22 @@ def _connect_geth(count: int, mnemonic: str) -> Chain:
 
 
 def _connect_url(url: str, count: int, mnemonic: str) -> Chain:
-    return _rpc_chain(url, url, Accounts.derive(count, mnemonic), local_fees=False)
+    try:
+        check_url(url)
+    except ValueError as exc:
+        raise GridError(f"{exc}", kind="input") from None
+    return _rpc_chain(redacted(url), url, Accounts.derive(count, mnemonic), local_fees=False)
+
+
+def _chain_id(answer: Any, url: str) -> int:
+    """eth_chainId's answer as a number, or the sentence for a node that is not speaking Ethereum."""
+    if isinstance(answer, str) and answer.startswith("0x"):
+        try:
+            return int(answer, 16)
+        except ValueError:
+            pass
+    raise GridError(f"{redacted(url)} answered eth_chainId with {str(answer)[:40]!r}, not a chain id: "
+                    f"it is not an Ethereum node, or a broken one; check the URL", kind="node")
 
 
 @atexit.register

@@ -5,6 +5,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from eth_account import Account
@@ -31,6 +32,42 @@ from .transport import (
 )
 
 RECEIPT_POLL_S = 0.002
+NONCE_RETRIES = 8   # resends after another program took the nonce; then the sentence says so
+_NONCE_CONFLICTS = ("nonce too low", "already imported", "already known", "nonce has already been used",
+                    "replacement transaction underpriced", "invalid nonce")
+
+
+def nonce_conflict(message: str) -> bool:
+    """True when a node refused a transaction because its nonce was taken already."""
+    text = message.lower()
+    return any(marker in text for marker in _NONCE_CONFLICTS)
+
+
+@dataclass
+class AccountSlot:
+    """One account on one node: its send lock and, for locally signed transactions, the next nonce."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    next: int | None = None
+
+
+_slots: dict[tuple[str, str], AccountSlot] = {}
+_slots_lock = threading.Lock()
+
+
+def account_slot(url: str, address: str) -> AccountSlot:
+    """The slot every client in this process shares for `address` on the node at `url`."""
+    with _slots_lock:
+        return _slots.setdefault((url, address.lower()), AccountSlot())
+
+
+def forget_slots(url: str) -> None:
+    """Drop the cached nonces for the node at `url` (each is read again before its next use)."""
+    with _slots_lock:
+        slots = [slot for (node, _), slot in _slots.items() if node == url]
+    for slot in slots:
+        with slot.lock:
+            slot.next = None
 RECEIPT_TIMEOUT_S = 120.0
 
 
@@ -43,8 +80,6 @@ class RpcTransport:
         self.unlocked = {a.lower() for a in unlocked}
         self.local_fees = local_fees
         self.signs_locally = not self.unlocked
-        self._nonces: dict[str, int] = {}
-        self._nonce_lock = threading.Lock()  # one locally signed transaction per account at a time
         self._sync_methods = True  # eth_send*TransactionSync until the node says no
         self._recorders: list[list[tuple[str, float]]] = []
 
@@ -56,8 +91,8 @@ class RpcTransport:
             reply = self.connection.request(method, list(params))
         except HttpStatusError as exc:
             raise not_a_node(self.url, f"it answered HTTP {exc.status}") from None
-        except NodeUnreachable:
-            raise node_down(self.url) from None
+        except NodeUnreachable as exc:
+            raise node_down(self.url, exc.cause) from None
         except ValueError:  # the body was not JSON (an HTML page, say)
             raise not_a_node(self.url, "its answer is not JSON") from None
         finally:
@@ -74,35 +109,51 @@ class RpcTransport:
 
     # -- transactions
     def send(self, tx: dict, sender: NamedAccount) -> Receipt:
-        try:
-            if self.holds_key(sender.address):
-                # The node fills in a gas price itself; only the local caps spare it work.
-                fees = self.fee_fields() if self.local_fees else {}
-                return self.submit("eth_sendTransactionSync", "eth_sendTransaction", to_rpc({**tx, **fees}))
-            with self._nonce_lock:
-                return self._send_signed(tx, sender)
-        except RpcFailed as exc:
-            raise refused(sender, exc.rpc_message) from None
+        slot = account_slot(self.url, sender.address)
+        # One transaction per account at a time, for every client of this node in
+        # this process: two in flight would race for the same nonce.
+        with slot.lock:
+            for _ in range(NONCE_RETRIES):
+                try:
+                    if self.holds_key(sender.address):
+                        # The node picks the nonce and fills in a gas price itself.
+                        fees = self.fee_fields() if self.local_fees else {}
+                        return self.submit("eth_sendTransactionSync", "eth_sendTransaction",
+                                           to_rpc({**tx, **fees}))
+                    return self._send_signed(tx, sender, slot)
+                except RpcFailed as exc:
+                    if not nonce_conflict(exc.rpc_message):
+                        raise refused(sender, exc.rpc_message) from None
+                    # The node refused it, so it did not land: another program took
+                    # the nonce. Read the account's nonce again and resend.
+                    slot.next = None
+        raise GridError(f"another program is sending from {sender.name} at the same time, and its "
+                        f"transactions keep taking the nonce this one needs: send from one program per "
+                        f"account (or give each program its own account), then try again", kind="node")
 
-    def _send_signed(self, tx: dict, sender: NamedAccount) -> Receipt:
-        key = sender.address.lower()
-        for attempt in range(2):
-            if key not in self._nonces:
-                self._nonces[key] = self.next_nonce(sender.address)
-            fields = {k: v for k, v in tx.items() if k != "from"}
-            fields["nonce"] = self._nonces[key]
-            fields.update(self.fee_fields())
-            raw = "0x" + bytes(Account.sign_transaction(fields, sender.private_key).raw_transaction).hex()
-            try:
-                receipt = self.submit("eth_sendRawTransactionSync", "eth_sendRawTransaction", raw)
-            except RpcFailed as exc:
-                if "nonce" in exc.rpc_message.lower() and attempt == 0:
-                    self._nonces.pop(key, None)  # another client used this account: resync
-                    continue
-                raise
-            self._nonces[key] += 1
-            return receipt
-        raise AssertionError("unreachable")
+    def _send_signed(self, tx: dict, sender: NamedAccount, slot: AccountSlot) -> Receipt:
+        if slot.next is None:
+            slot.next = self.next_nonce(sender.address)
+        fields = {k: v for k, v in tx.items() if k != "from"}
+        fields["nonce"] = slot.next
+        fields.update(self.fee_fields())
+        signed = Account.sign_transaction(fields, sender.private_key)
+        raw = "0x" + bytes(signed.raw_transaction).hex()
+        try:
+            receipt = self.submit("eth_sendRawTransactionSync", "eth_sendRawTransaction", raw)
+        except RpcFailed as exc:
+            if nonce_conflict(exc.rpc_message):
+                # "already known" can be this very transaction: then it is in, not lost.
+                landed = self.rpc("eth_getTransactionReceipt", ["0x" + bytes(signed.hash).hex()])
+                if landed:
+                    slot.next += 1
+                    return _receipt(landed)
+            raise
+        except GridError:
+            slot.next = None  # the node went away mid-send: whether it landed is unknown
+            raise
+        slot.next += 1
+        return receipt
 
     def submit(self, sync_method: str, async_method: str, param: Any) -> Receipt:
         """Send with the node's *Sync method (one round trip), else send and poll for the receipt."""
@@ -173,8 +224,7 @@ class RpcTransport:
         return int(self.rpc("eth_getTransactionCount", [address, "pending"]), 16)
 
     def forget_nonces(self) -> None:
-        with self._nonce_lock:
-            self._nonces.clear()
+        forget_slots(self.url)
 
     def holds_key(self, address: str) -> bool:
         return address.lower() in self.unlocked

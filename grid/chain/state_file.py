@@ -47,7 +47,9 @@ def read_state(path: Path) -> SavedState | None:
         return SavedState(_quantity(data.get("best_block_number", block["number"])),
                           _quantity(block["timestamp"]))
     except (ValueError, KeyError, TypeError) as exc:
-        truncated = isinstance(exc, json.JSONDecodeError) and exc.pos >= len(exc.doc.rstrip()) - 1
+        text = exc.doc.strip() if isinstance(exc, json.JSONDecodeError) else "{}"
+        # Cut off mid-write: empty, or an object that never closes.
+        truncated = not text or (text.startswith("{") and not text.endswith("}"))
         raise GridError(f"the state file {path} is {'truncated' if truncated else 'corrupt'} (it is not "
                         f"a chain anvil saved): {_restore_hint(path)}; the file was left as it is",
                         kind="input") from None

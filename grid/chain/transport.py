@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from ..accounts import NamedAccount
 from ..errors import GridError
+from .jsonrpc import redacted
 
 # Fee caps for the local dev chains: the base fee there starts at 1 gwei and
 # only falls; a fixed cap spares the two fee round trips web3 would add.
@@ -69,15 +70,23 @@ class RpcFailed(GridError):
         self.method, self.code, self.rpc_message, self.data = method, code, message, data
 
 
-def node_down(url: str) -> GridError:
-    """The one sentence for a node that does not answer."""
-    return GridError(f"cannot reach the Ethereum node at {url}: is it running? Start one with "
+def node_down(url: str, cause: str = "refused") -> GridError:
+    """The one sentence for a node that does not answer; `cause` as NodeUnreachable's."""
+    shown = redacted(url)
+    if cause == "timeout":
+        return GridError(f"the node at {shown} accepted the connection but did not answer in time: it "
+                         f"may be frozen or overloaded; restart it (`python -m grid node`), or wait and "
+                         f"try again", kind="node")
+    if cause == "tls":
+        return GridError(f"the secure (https) connection to {shown} failed: if the node serves plain "
+                         f"HTTP, write http:// instead of https://", kind="node")
+    return GridError(f"cannot reach the Ethereum node at {shown}: is it running? Start one with "
                      f"`python -m grid node`, or check the URL", kind="node")
 
 
 def not_a_node(url: str, why: str) -> GridError:
     """The one sentence for a URL that answers, but not as an Ethereum node."""
-    return GridError(f"{url} is not an Ethereum JSON-RPC endpoint ({why}): check the URL "
+    return GridError(f"{redacted(url)} is not an Ethereum JSON-RPC endpoint ({why}): check the URL "
                      f"(a node usually listens on http://host:8545)", kind="node")
 
 

@@ -51,8 +51,7 @@ class ContractClient:
             self.rules = rules
         self.address = check_address(address, "the contract address")
         if not chain.code_at(self.address):
-            raise GridError(f"there is no contract at {self.address} on this {chain.target} chain: deploy "
-                            f"one first, or check the address", kind="input")
+            raise contract_gone(chain, self.address)
         self.account = chain.account(account)
         self.log = log if log is not None else TxLog()
         self.preflight_checks = preflight
@@ -211,8 +210,15 @@ class ContractClient:
     def _preflight_checked(self, function: str, who: NamedAccount, values: list) -> str | None:
         problem: Verdict = self.rules.check(self, function, who, values)
         if isinstance(problem, GridError):
+            # Rules read storage, and a missing contract reads as all zeros ("no right"):
+            # name the real cause instead.
+            self._require_code()
             raise problem
         return problem
+
+    def _require_code(self) -> None:
+        if not self.chain.code_at(self.address):
+            raise contract_gone(self.chain, self.address)
 
     def _call(self, spec: FunctionSpec, who: NamedAccount, data: bytes, decoded_input: dict) -> TxLogEntry:
         try:
@@ -220,8 +226,7 @@ class ContractClient:
         except TxReverted as exc:
             raise self.explain(spec, who, [], exc.data) from None
         if not raw and spec.outputs:
-            raise GridError(f"no contract at {self.address} on this chain: deploy it first "
-                            f"or check the address", kind="input")
+            self._require_code()
         outputs = decode_values([t for t, _ in spec.outputs], raw, spec.name)
         entry = TxLogEntry(
             kind="call", function=spec.name, sender=who.name, sender_address=who.address,
@@ -238,6 +243,9 @@ class ContractClient:
             gas = _estimate(self.chain, self.rules, spec, who, self.address, data, amount, self.abi, values,
                             client=self)
         receipt = self.chain.send_transaction(who, self.address, data, gas, value=amount)
+        if receipt.status == 1 and not receipt.logs and receipt.gas_used <= intrinsic_gas(data):
+            # Only the intrinsic gas was used: no code ran, so nothing happened.
+            self._require_code()
         entry = TxLogEntry(
             kind="transaction", function=spec.name, sender=who.name, sender_address=who.address,
             contract=self.address, input="0x" + data.hex(), decoded_input=decoded_input,
@@ -296,3 +304,21 @@ def _estimate(chain: Chain, rules: ContractRules, spec: FunctionSpec, who: Named
         raise GridError(f"{spec.name} from {who.name} would be reverted by the contract ({reason}), so "
                         f"nothing was sent: check the arguments", kind="revert", function=spec.name) from None
     return int(estimate * GAS_HEADROOM) + GAS_HEADROOM_FLAT
+
+
+def intrinsic_gas(data: bytes) -> int:
+    """The most gas a call can be charged when no code runs.
+
+    The yellow paper's 21,000 plus 4 per zero and 16 per other calldata byte,
+    or EIP-7623's floor (Prague): 21,000 plus 10 per zero and 40 per other byte.
+    """
+    zeros = data.count(0)
+    return 21_000 + max(4 * zeros + 16 * (len(data) - zeros), 10 * zeros + 40 * (len(data) - zeros))
+
+
+def contract_gone(chain: Chain, address: str) -> GridError:
+    """The one sentence for an address with no contract code behind it."""
+    return GridError(f"there is no contract at {address} on this {chain.target} chain (at block "
+                     f"{chain.block_number}): the node was restarted without its state file, or this is "
+                     f"another chain; deploy the contract again (or restore the state file), or check the "
+                     f"address", kind="input")

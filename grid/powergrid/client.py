@@ -22,11 +22,12 @@ from ..accounts import NamedAccount
 from ..chain import Chain
 from ..compiler import Artifact, load_artifact
 from ..contract import ContractClient
+from ..errors import GridError
 from ..storage import read_struct_in_mapping, read_struct_member, read_variable
 from ..txlog import TxLog, TxLogEntry
 from ..validation import check_argument
 from .record import ADMIN_VARIABLE, USERS_MAPPING, UserRecord
-from .rules import RULES
+from .rules import RULES, reregistration_warning
 
 CONTRACT_NAME = "PowerGeneration"
 Sender = str | NamedAccount | None
@@ -57,8 +58,17 @@ class PowerGridClient(ContractClient):
 
     # ------------------------------------------------- readable transactions
     def register_user(self, user: str, name: str, location: str, *, can_generate: bool,
-                      can_consume: bool, sender: Sender = None) -> TxLogEntry:
-        """Administrator: register `user` with rights (contract `empower`)."""
+                      can_consume: bool, sender: Sender = None, reset: bool = False) -> TxLogEntry:
+        """Administrator: register `user` with rights (contract `empower`).
+
+        The seed's `empower` overwrites the whole User struct, so registering
+        a user again sets its balances to 0. That is refused, before anything
+        is sent, unless `reset=True`; `invoke("empower", ...)` sends it as written.
+        """
+        if not reset:
+            record = self.user_record(user)
+            if record.registered:
+                raise GridError(reregistration_warning(self.chain, record), kind="input", function="empower")
         return self.invoke("empower", user, name, location, can_generate, can_consume, sender=sender)
 
     def generate_power(self, amount: int, *, sender: Sender = None) -> TxLogEntry:

@@ -18,6 +18,7 @@ from ..validation import INT256_MAX, check_uint256
 from .record import UserRecord
 
 if TYPE_CHECKING:  # the client imports this module: only type checkers need the reverse
+    from ..chain import Chain
     from .client import PowerGridClient
 
 NOT_REGISTERED = "not registered yet"
@@ -158,3 +159,19 @@ def positive_amount(value: object, label: str = "the amount", *, int256: bool = 
                         f"generation balance as an int256, which holds at most 2**255 - 1, so give a "
                         f"smaller amount", kind="input")
     return amount
+
+
+def energy_text(wh: int) -> str:
+    """An on-chain amount (Wh) as a reader sees it: kWh, with the Wh in brackets."""
+    return f"{wh / 1000:,.3f} kWh ({wh:,} Wh)"
+
+
+def reregistration_warning(chain: Chain, record: UserRecord) -> str:
+    """What registering `record`'s user again would erase, and how to confirm it."""
+    who = next((a.name for a in chain.accounts if a.address == record.address), record.address)
+    return (f"{who} is already registered as {record.name or '(no name)'}: registering it again makes the "
+            f"seed contract reset its balances to 0 (generation balance "
+            f"{energy_text(record.generation_balance)}, total generation "
+            f"{energy_text(record.total_generation)}, purchased and not yet consumed "
+            f"{energy_text(record.remaining)}, total use {energy_text(record.total_use)}); confirm with "
+            f"reset=True to register it again anyway")

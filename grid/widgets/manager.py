@@ -39,7 +39,7 @@ import ipywidgets as widgets
 
 from ..errors import GridError
 from ..powergrid import PowerGridClient
-from ..powergrid.rules import not_admin_reason
+from ..powergrid.rules import not_admin_reason, reregistration_warning
 from ..registry import UserDirectory, UserRow, rights_text
 from ..txlog import TxLogEntry
 from ..validation import check_string
@@ -75,6 +75,7 @@ class ManagerDashboard(LiveWidget):
         self.users: list[UserRow] = []
         self.is_admin = False
         self.status = ""
+        self._confirmed_reset: tuple | None = None   # the re-registration form a second press confirms
 
         self.status_display = value_display("gc-manager-status")
         self.register_address = widgets.Combobox(
@@ -133,9 +134,17 @@ class ManagerDashboard(LiveWidget):
             location = check_string(self.register_location.value, "the location")
             user = self.register_address.value
             before = self.client.user_record(user)   # also validates the address, before sending
-            entry = self.client.register_user(user, name.strip(), location.strip(),
-                                              can_generate=self.register_generate.value,
-                                              can_consume=self.register_consume.value)
+            form = (before.address, name.strip(), location.strip(), self.register_generate.value,
+                    self.register_consume.value)
+            if before.registered and self._confirmed_reset != form:
+                # The seed's empower erases balances: a second press of the same form confirms.
+                self._confirmed_reset = form
+                warning = reregistration_warning(self.client.chain, before)
+                raise GridError(warning.replace("confirm with reset=True", "press Register again")
+                                + " (or change the form to cancel)", kind="input")
+            self._confirmed_reset = None
+            entry = self.client.register_user(user, form[1], form[2], can_generate=form[3],
+                                              can_consume=form[4], reset=before.registered)
             return entry, before.registered
 
         def said(result: tuple[TxLogEntry, bool]) -> str:
@@ -146,7 +155,7 @@ class ManagerDashboard(LiveWidget):
             text = (f"Registered {who} as {args['string _name']} ({args['string _useraddr']}) with "
                     f"rights: {rights}, in block {entry.block_number}.")
             if again:
-                text += " It was registered before: the seed's empower reset its balances to 0."
+                text += " It was registered before: as confirmed, the seed's empower reset its balances to 0."
             return text
 
         result = self.message.run(act, said)
