@@ -102,11 +102,17 @@ def test_dispatch_to_one_user(client, chain):
     assert table_rows(manager)[chain.account("consumer2").address]["dispatch"] == "reduce load"
 
 
-def test_registering_again_says_the_balances_were_reset(client, chain):
+def test_registering_again_asks_first_then_says_the_balances_were_reset(client, chain):
     client.sell_power("consumer1", 100, sender="generator1")
     manager = ManagerDashboard(client, live=False)
     fill_register(manager, "consumer1", "PowerUserOne", "Sundsvall", True, True)
-    manager.register_button.click()
+    manager.register_button.click()     # the first press only warns: nothing is sent
+    assert manager.message.kind == "error" and "press Register again" in manager.message.text
+    assert "0.100 kWh" in manager.message.text and client.remaining_power(sender="consumer1") == 100
+    fill_register(manager, "consumer1", "PowerUserOne", "Västerås", True, True)
+    manager.register_button.click()     # a changed form is a new request: it warns again
+    assert manager.message.kind == "error" and client.remaining_power(sender="consumer1") == 100
+    manager.register_button.click()     # the same form pressed again confirms
     assert manager.message.kind == "ok" and "reset its balances" in manager.message.text
     row = table_rows(manager)[chain.account("consumer1").address]
     assert (row["rights"], row["remaining"]) == ("generator and consumer", "0")
