@@ -17,11 +17,9 @@ port is taken, anvil or Voila is missing, the node is unreachable.
 from __future__ import annotations
 
 import collections
-import errno
 import importlib.util
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -82,24 +80,7 @@ def voila_available() -> bool:
 
 def reserve_port(port: int, host: str = HOST) -> int:
     """Check that `port` is free on `host` (0 picks a free one); return the port to use."""
-    if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
-        raise GridError(f"the port must be a whole number from 1 to 65535 (or 0 for any free port), "
-                        f"not {port!r}", kind="input")
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        # Voila (tornado) sets SO_REUSEADDR too: a port in TIME_WAIT is free for both.
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise GridError(f"port {port} is taken (is the app already running?): stop the other "
-                                f"server or choose another port with --port", kind="input") from None
-            if exc.errno == errno.EACCES:
-                raise GridError(f"port {port} needs administrator rights: choose a port above 1023 "
-                                f"with --port", kind="input") from None
-            raise GridError(f"cannot listen on {host}:{port} ({exc.strerror}): choose another port "
-                            f"with --port", kind="input") from None
-        return probe.getsockname()[1]
+    return node_process.check_listen_port(port, host, taken="is the app already running?")
 
 
 def _check_target(target: Any) -> str:

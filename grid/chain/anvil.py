@@ -9,12 +9,10 @@ documented test mnemonic as every other target.
 from __future__ import annotations
 
 import collections
-import errno
 import os
 import platform
 import re
 import shutil
-import socket
 import subprocess
 import threading
 from dataclasses import dataclass, field
@@ -97,7 +95,7 @@ class AnvilProcess:
               port: int = 0, host: str = "127.0.0.1", extra_args: list[str] | None = None) -> AnvilProcess:
         """Spawn anvil and block until it listens (or raise a readable GridError)."""
         binary = anvil_binary()
-        _check_listen_address(host, port)
+        node_process.check_listen_port(port, host, taken="is a node already running?")
         state_path = prepare_state_file(state_file)
         lock = StateLock(state_path).acquire() if state_path else None
         try:
@@ -217,32 +215,6 @@ class AnvilProcess:
             return int(reply["result"], 16)
         except Exception:
             return None
-
-
-def _check_listen_address(host: object, port: object) -> None:
-    """Refuse a port or host anvil could not listen on, with the reason, before spawning it."""
-    if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
-        raise GridError(f"the port must be a whole number from 1 to 65535 (0 for any free port), "
-                        f"not {port!r}", kind="input")
-    if not isinstance(host, str) or not host.strip():
-        raise GridError(f"the host must be an address such as 127.0.0.1, not {host!r}", kind="input")
-    try:
-        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        raise GridError(f"{host!r} is not an address this machine knows: use 127.0.0.1 (this machine) "
-                        f"or 0.0.0.0 (every network it is on)", kind="input") from None
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise GridError(f"port {port} on {host} is taken (is a node already running?): stop it, "
-                                f"or choose another port with --port", kind="input") from None
-            if exc.errno == errno.EACCES:
-                raise GridError(f"port {port} needs administrator rights: choose a port above 1023 "
-                                f"with --port", kind="input") from None
-            raise GridError(f"cannot listen on {host}:{port} ({exc.strerror}): use an address of this "
-                            f"machine, such as 127.0.0.1 or 0.0.0.0", kind="input") from None
 
 
 def _startup_hint(said: str) -> str:
