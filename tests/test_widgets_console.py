@@ -359,3 +359,13 @@ def test_checksummed_and_lower_case_addresses_both_work(console):
     for text in (ADDRESS["consumer1"], ADDRESS["consumer1"].lower()):
         entry = console.run("Transfer", text, "1")
         assert entry.ok and entry.log_entry.decoded_input["address _to"] == to_checksum_address(text)
+
+
+def test_empower_on_a_registered_user_asks_first_and_a_second_press_sends(console, client, chain):
+    client.sell_power("consumer1", 40, sender="generator1")
+    console.select_account("admin")
+    first = console.run("empower", ADDRESS["consumer1"], "PowerUserOne", "Sundsvall", False, True)
+    assert not first.ok and "press empower again" in console.message.text
+    assert "0.040 kWh" in console.message.text and client.remaining_power(sender="consumer1") == 40
+    second = console.run("empower", ADDRESS["consumer1"], "PowerUserOne", "Sundsvall", False, True)
+    assert second.ok and client.remaining_power(sender="consumer1") == 0   # the seed's flaw, confirmed

@@ -36,6 +36,10 @@ class ContractRules:
         """Why `function(*values)` from `who` would fail (GridError), do nothing (a note), or None."""
         return None
 
+    def needs_confirmation(self, client: ContractClient, function: str, values: list) -> str | None:
+        """What `function(*values)` would destroy, for the caller to confirm first; None when nothing."""
+        return None
+
     def gas_limit(self, spec: FunctionSpec, values: list) -> int | None:
         """A gas limit computed locally, or None to ask the node (eth_estimateGas)."""
         return None

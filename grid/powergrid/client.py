@@ -27,7 +27,7 @@ from ..storage import read_struct_in_mapping, read_struct_member, read_variable
 from ..txlog import TxLog, TxLogEntry
 from ..validation import check_argument
 from .record import ADMIN_VARIABLE, USERS_MAPPING, UserRecord
-from .rules import RULES, reregistration_warning
+from .rules import RULES
 
 CONTRACT_NAME = "PowerGeneration"
 Sender = str | NamedAccount | None
@@ -65,10 +65,9 @@ class PowerGridClient(ContractClient):
         a user again sets its balances to 0. That is refused, before anything
         is sent, unless `reset=True`; `invoke("empower", ...)` sends it as written.
         """
-        if not reset:
-            record = self.user_record(user)
-            if record.registered:
-                raise GridError(reregistration_warning(self.chain, record), kind="input", function="empower")
+        warning = None if reset else self.rules.needs_confirmation(self, "empower", [user])
+        if warning:
+            raise GridError(warning, kind="input", function="empower")
         return self.invoke("empower", user, name, location, can_generate, can_consume, sender=sender)
 
     def generate_power(self, amount: int, *, sender: Sender = None) -> TxLogEntry:

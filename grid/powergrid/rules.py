@@ -47,6 +47,13 @@ class PowerGenerationRules(ContractRules):
     }
     allow_empty_strings = False   # an empty name, location or instruction is a typing slip
 
+    def needs_confirmation(self, client: PowerGridClient, function: str, values: list) -> str | None:
+        """Registering a registered user again erases its balances (the seed's empower)."""
+        if function != "empower":
+            return None
+        record = client.user_record(values[0])
+        return reregistration_warning(client.chain, record) if record.registered else None
+
     def gas_limit(self, spec: FunctionSpec, values: list) -> int:
         return GAS_BASE + GAS_PER_STRING_WORD * sum(len(v.encode()) // 32 + 1
                                                     for v in values if isinstance(v, str))

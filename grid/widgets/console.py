@@ -85,6 +85,7 @@ class ContractConsole:
         """
         self.client = client
         self._base = client
+        self._confirmed: tuple | None = None   # the destructive call a second press confirms
         chain = client.chain
         self.accounts = [chain.account(a) for a in (accounts if accounts is not None else chain.accounts)]
         if not self.accounts:
@@ -238,6 +239,7 @@ class ContractConsole:
 
         def send() -> TxLogEntry:
             try:
+                self._confirm(function, values)
                 return self.client.invoke(function, *values)
             except GridError as exc:
                 failure.append(exc.message)   # the sentence as the client wrote it, for the log
@@ -253,6 +255,18 @@ class ContractConsole:
             self.message.show(f"{function} from {entry.sender} was mined in block {entry.block_number}, "
                               f"but {entry.note}", "warning")
         return self.last_entry
+
+    def _confirm(self, function: str, values: list) -> None:
+        """Refuse the first press of a destructive call; the same inputs pressed again go through."""
+        asked = (function, tuple(values))
+        warning = self.client.rules.needs_confirmation(self.client, function,
+                                                       self.client.check_arguments(self.client.spec(function),
+                                                                                   tuple(values)))
+        if warning and self._confirmed != asked:
+            self._confirmed = asked
+            raise GridError(warning.replace("confirm with reset=True", f"press {function} again")
+                            + " (or change an input to cancel)", kind="input", function=function)
+        self._confirmed = None
 
     def _success_text(self, spec: Any, entry: TxLogEntry) -> str:
         if spec.is_view:
