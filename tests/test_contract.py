@@ -31,7 +31,11 @@ def test_empower_registers_name_location_and_rights(client):
 def test_empower_again_resets_the_balances(client):
     # A quirk of the seed: re-registering wipes a user's balances.
     client.sell_power("consumer1", 40, sender="generator1")
-    client.register_user("consumer1", "PowerUserOne", "Sundsvall", can_generate=False, can_consume=True)
+    with pytest.raises(GridError, match="reset its balances to 0"):   # the client asks first
+        client.register_user("consumer1", "PowerUserOne", "Sundsvall", can_generate=False, can_consume=True)
+    assert client.remaining_power(sender="consumer1") == 40
+    client.register_user("consumer1", "PowerUserOne", "Sundsvall", can_generate=False, can_consume=True,
+                         reset=True)
     assert client.remaining_power(sender="consumer1") == 0
 
 

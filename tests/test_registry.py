@@ -70,7 +70,8 @@ def test_reading_scans_only_new_blocks(client, chain, monkeypatch):
 def test_re_registration_keeps_one_row_with_the_new_data(client, chain):
     directory = UserDirectory(client)
     client.sell_power("consumer1", 100, sender="generator1")
-    client.register_user("consumer1", "PowerUserOneRenamed", "Umeå", can_generate=True, can_consume=True)
+    client.register_user("consumer1", "PowerUserOneRenamed", "Umeå", can_generate=True, can_consume=True,
+                         reset=True)
     rows = directory.users()
     assert [row.account for row in rows] == [account for account, *_ in CAST]   # first-seen order
     consumer1 = rows[2]

@@ -176,6 +176,8 @@ def test_rights_changed_by_the_manager_enable_the_user_controls(client, chain):
     manager = ManagerDashboard(client, live=False)
     fill_register(manager, "consumer2", "PowerUserTwo", "Sundsvall", True, True)
     manager.register_button.click()
+    assert consumer.generate_button.disabled            # asked first: nothing sent yet
+    manager.register_button.click()                     # confirmed
     assert not consumer.generate_button.disabled and consumer.generator_note == ""
 
 

@@ -88,7 +88,8 @@ def _replayed(actions: tuple) -> dict:
             kind, who, *rest = action
             try:
                 if kind == "register":
-                    client.register_user(who, who, "Sundsvall", can_generate=rest[0], can_consume=rest[1])
+                    client.register_user(who, who, "Sundsvall", can_generate=rest[0], can_consume=rest[1],
+                                         reset=True)   # a repeat registers again, as empower does
                     registered.append(who)
                 elif kind == "generate":
                     client.generate_power(rest[0], sender=who)
@@ -138,7 +139,7 @@ def _raw_chain() -> tuple:
             pass   # mined, reverted: registers nobody
         other.register_user("user5", "U5", "Sundsvall", can_generate=True, can_consume=True)
         ours.sell_power("consumer1", 10, sender="generator1")
-        ours.register_user("consumer1", "C1", "Umeå", can_generate=True, can_consume=True)
+        ours.register_user("consumer1", "C1", "Umeå", can_generate=True, can_consume=True, reset=True)
         ours.register_user("user6", "U6", "Sundsvall", can_generate=False, can_consume=True)
         directory = UserDirectory(ours)
         transactions = [asdict(tx) for n in range(chain.block_number + 1)
@@ -285,7 +286,8 @@ def _dispatch_history() -> tuple:
         except GridError:
             pass                                                             # mined, reverted
         other.send_dispatch("consumer2", "an instruction of another contract")
-        ours.register_user("consumer2", "consumer2", "Umeå", can_generate=True, can_consume=True)  # resets
+        ours.register_user("consumer2", "consumer2", "Umeå", can_generate=True, can_consume=True,
+                           reset=True)  # resets
         unchecked.send_dispatch("user5", "stored, though user5 was never registered")
         unchecked.send_dispatch("user6", "wiped by the registration that follows")
         ours.register_user("user6", "user6", "Sundsvall", can_generate=False, can_consume=True)
