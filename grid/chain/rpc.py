@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from eth_account import Account
@@ -15,6 +13,7 @@ from hexbytes import HexBytes
 from ..accounts import NamedAccount
 from ..errors import GridError
 from .jsonrpc import HttpStatusError, JsonRpcConnection, NodeUnreachable
+from .nonces import NONCE_RETRIES, AccountSlot, account_slot, forget_slots, nonce_conflict
 from .transport import (
     LOCAL_MAX_FEE,
     LOCAL_PRIORITY_FEE,
@@ -32,42 +31,6 @@ from .transport import (
 )
 
 RECEIPT_POLL_S = 0.002
-NONCE_RETRIES = 8   # resends after another program took the nonce; then the sentence says so
-_NONCE_CONFLICTS = ("nonce too low", "already imported", "already known", "nonce has already been used",
-                    "replacement transaction underpriced", "invalid nonce")
-
-
-def nonce_conflict(message: str) -> bool:
-    """True when a node refused a transaction because its nonce was taken already."""
-    text = message.lower()
-    return any(marker in text for marker in _NONCE_CONFLICTS)
-
-
-@dataclass
-class AccountSlot:
-    """One account on one node: its send lock and, for locally signed transactions, the next nonce."""
-
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    next: int | None = None
-
-
-_slots: dict[tuple[str, str], AccountSlot] = {}
-_slots_lock = threading.Lock()
-
-
-def account_slot(url: str, address: str) -> AccountSlot:
-    """The slot every client in this process shares for `address` on the node at `url`."""
-    with _slots_lock:
-        return _slots.setdefault((url, address.lower()), AccountSlot())
-
-
-def forget_slots(url: str) -> None:
-    """Drop the cached nonces for the node at `url` (each is read again before its next use)."""
-    with _slots_lock:
-        slots = [slot for (node, _), slot in _slots.items() if node == url]
-    for slot in slots:
-        with slot.lock:
-            slot.next = None
 RECEIPT_TIMEOUT_S = 120.0
 
 
