@@ -67,7 +67,8 @@ class PowerGridClient(ContractClient):
         """
         warning = None if reset else self.rules.needs_confirmation(self, "empower", [user])
         if warning:
-            raise GridError(warning, kind="input", function="empower")
+            raise GridError(f"{warning}: confirm with reset=True to register it again anyway", kind="input",
+                            function="empower")
         return self.invoke("empower", user, name, location, can_generate, can_consume, sender=sender)
 
     def generate_power(self, amount: int, *, sender: Sender = None) -> TxLogEntry:

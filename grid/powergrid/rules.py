@@ -174,11 +174,10 @@ def energy_text(wh: int) -> str:
 
 
 def reregistration_warning(chain: Chain, record: UserRecord) -> str:
-    """What registering `record`'s user again would erase, and how to confirm it."""
+    """What registering `record`'s user again would erase (each caller adds how to confirm)."""
     who = next((a.name for a in chain.accounts if a.address == record.address), record.address)
     return (f"{who} is already registered as {record.name or '(no name)'}: registering it again makes the "
             f"seed contract reset its balances to 0 (generation balance "
             f"{energy_text(record.generation_balance)}, total generation "
             f"{energy_text(record.total_generation)}, purchased and not yet consumed "
-            f"{energy_text(record.remaining)}, total use {energy_text(record.total_use)}); confirm with "
-            f"reset=True to register it again anyway")
+            f"{energy_text(record.remaining)}, total use {energy_text(record.total_use)})")

@@ -264,8 +264,8 @@ class ContractConsole:
                                                                                    tuple(values)))
         if warning and self._confirmed != asked:
             self._confirmed = asked
-            raise GridError(warning.replace("confirm with reset=True", f"press {function} again")
-                            + " (or change an input to cancel)", kind="input", function=function)
+            raise GridError(f"{warning}: press {function} again to send it anyway (or change an input to "
+                            f"cancel)", kind="input", function=function)
         self._confirmed = None
 
     def _success_text(self, spec: Any, entry: TxLogEntry) -> str:

@@ -140,11 +140,11 @@ class ManagerDashboard(LiveWidget):
                 # The seed's empower erases balances: a second press of the same form confirms.
                 self._confirmed_reset = form
                 warning = reregistration_warning(self.client.chain, before)
-                raise GridError(warning.replace("confirm with reset=True", "press Register again")
-                                + " (or change the form to cancel)", kind="input")
+                raise GridError(f"{warning}: press Register again to register it anyway (or change the form "
+                                f"to cancel)", kind="input")
             self._confirmed_reset = None
             entry = self.client.register_user(user, form[1], form[2], can_generate=form[3],
-                                              can_consume=form[4], reset=before.registered)
+                                              can_consume=form[4], reset=True)   # checked just above
             return entry, before.registered
 
         def said(result: tuple[TxLogEntry, bool]) -> str:
