@@ -152,15 +152,16 @@ def mnemonic_from_env() -> str:
 class Accounts(Sequence[NamedAccount]):
     """An ordered, named set of accounts: look up by index, name or address."""
 
-    def __init__(self, accounts: Sequence[NamedAccount]) -> None:
+    def __init__(self, accounts: Sequence[NamedAccount], mnemonic: str | None = None) -> None:
         self._list = list(accounts)
+        self.mnemonic = mnemonic     # the phrase they were derived from, when known
         self._by_key = {a.name: a for a in self._list}
         self._by_key.update({a.address.lower(): a for a in self._list})
 
     @classmethod
     def derive(cls, count: int, mnemonic: str = TEST_MNEMONIC) -> Accounts:
         """Derive the first `count` accounts of `mnemonic`."""
-        return cls([derive_account(i, mnemonic) for i in range(count)])
+        return cls([derive_account(i, mnemonic) for i in range(count)], mnemonic)
 
     def __len__(self) -> int:
         return len(self._list)

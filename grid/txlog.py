@@ -18,6 +18,8 @@ class DecodedEvent:
     args: dict[str, Any]             # {"buyer": "0x...", "wh": 100}
     address: str                     # the contract that emitted it
     signature: str = ""              # e.g. "Sold(address,uint256)"
+    block_number: int = -1           # where it was mined, when read from the chain's logs
+    tx_hash: str = ""
 
     def format(self) -> str:
         """`Sold(buyer=0x..., wh=100)`."""

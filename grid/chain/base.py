@@ -14,6 +14,8 @@ import weakref
 from collections.abc import Iterator
 from typing import Any
 
+from eth_utils import to_checksum_address
+from hexbytes import HexBytes
 from tqdm.auto import tqdm
 from web3 import HTTPProvider, Web3
 from web3.middleware import AttributeDictMiddleware
@@ -26,7 +28,7 @@ from .geth import GethProcess
 from .jsonrpc import check_url, redacted
 from .rpc import RpcTransport
 from .tester import TesterTransport, tester_web3
-from .transport import Receipt, RpcFailed, Transport
+from .transport import LogRecord, Receipt, RpcFailed, Transport, iter_logs
 
 TARGETS = ("tester", "anvil", "geth", "http(s)://...")
 DEFAULT_ACCOUNTS = 10
@@ -40,6 +42,10 @@ MINE_CHUNK = 500
 GETH_FUNDING_WEI = 1000 * 10**18
 
 _open_chains: weakref.WeakSet[Chain] = weakref.WeakSet()
+
+
+def _topic(value: bytes | str) -> str:
+    return "0x" + bytes(value).hex() if isinstance(value, (bytes, bytearray)) else value
 
 
 def _whole(value: Any, what: str, minimum: int = 0) -> int:
@@ -104,6 +110,23 @@ class Chain:
         """The balance of an account (name or address) in wei."""
         return self._live.balance(self._address(who))
 
+    def logs(self, address: str, first_block: int = 0, last_block: int | str = "latest",
+             topics: list | None = None) -> list[LogRecord]:
+        """The logs (events) `address` emitted in blocks first..last, oldest first (eth_getLogs).
+
+        `topics` filters as eth_getLogs does: position 0 is the event's
+        signature hash, and a list at a position means "any of these".
+        """
+        query: dict[str, Any] = {"address": [address],
+                                 "fromBlock": hex(_whole(first_block, "the first block")),
+                                 "toBlock": last_block if isinstance(last_block, str)
+                                 else hex(_whole(last_block, "the last block"))}
+        if topics:
+            query["topics"] = [[_topic(t) for t in item] if isinstance(item, list)
+                               else None if item is None else _topic(item) for item in topics]
+        raw = self.rpc("eth_getLogs", query)
+        return list(iter_logs(raw, lambda v: bytes(HexBytes(v)), to_checksum_address))
+
     def rpc(self, method: str, *params: Any) -> Any:
         """Send one raw JSON-RPC request, e.g. `chain.rpc("net_version")`; RpcFailed when refused."""
         return self._live.rpc(method, list(params))
@@ -118,6 +141,14 @@ class Chain:
     def account(self, who: str | NamedAccount) -> NamedAccount:
         """Resolve a name or address to one of this chain's accounts."""
         return self.accounts.resolve(who)
+
+    def add_account(self, account: NamedAccount) -> NamedAccount:
+        """Sign with `account` too: a key derived elsewhere, such as a meter's. Idempotent."""
+        if account in self.accounts:
+            return self.accounts.resolve(account.address)
+        self._live.adopt(account)
+        self.accounts = Accounts([*self.accounts, account], self.accounts.mnemonic)
+        return account
 
     def _address(self, who: str | NamedAccount) -> str:
         if isinstance(who, NamedAccount):

@@ -189,6 +189,9 @@ class RpcTransport:
     def forget_nonces(self) -> None:
         forget_slots(self.url)
 
+    def adopt(self, account: NamedAccount) -> None:
+        pass  # a key the node does not hold is signed with locally anyway
+
     def holds_key(self, address: str) -> bool:
         return address.lower() in self.unlocked
 

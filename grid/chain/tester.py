@@ -166,6 +166,11 @@ class TesterTransport:
     def forget_nonces(self) -> None:
         pass  # eth-tester assigns nonces itself
 
+    def adopt(self, account: NamedAccount) -> None:
+        with self.lock:
+            if not any(a.lower() == account.address.lower() for a in self.eth_tester.get_accounts()):
+                self.eth_tester.add_account("0x" + account.private_key.hex())
+
     def holds_key(self, address: str) -> bool:
         return True  # eth-tester signs for every named account
 

@@ -35,6 +35,8 @@ class LogRecord:
     topics: tuple[bytes, ...]     # 32 bytes each; topics[0] is the event's signature hash
     data: bytes                   # the ABI-encoded non-indexed arguments
     log_index: int = 0
+    block_number: int = -1        # where it was mined (-1 when the source did not say)
+    tx_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,9 @@ class Transport(Protocol):
     def forget_nonces(self) -> None:
         """Drop locally cached nonces (another client, or a revert, changed them)."""
 
+    def adopt(self, account: NamedAccount) -> None:
+        """Be able to send from `account` too (a key this transport was not given at the start)."""
+
     def holds_key(self, address: str) -> bool:
         """True when the node signs for `address` (an unlocked account)."""
 
@@ -214,8 +219,15 @@ def to_rpc(value: Any) -> Any:
 def iter_logs(raw_logs: Any, to_bytes: Any, checksum: Any) -> Iterator[LogRecord]:
     """LogRecords from a receipt's raw `logs` (hex strings on nodes, bytes on eth-tester)."""
     for i, log in enumerate(raw_logs or ()):
-        index = log.get("logIndex", log.get("log_index", i))
+        block = log.get("blockNumber", log.get("block_number"))
+        tx_hash = log.get("transactionHash", log.get("transaction_hash"))
         yield LogRecord(address=checksum(log["address"]),
                         topics=tuple(to_bytes(t) for t in log.get("topics", ())),
                         data=to_bytes(log.get("data", b"")),
-                        log_index=int(index, 16) if isinstance(index, str) else int(index))
+                        log_index=_quantity(log.get("logIndex", log.get("log_index", i))),
+                        block_number=-1 if block is None else _quantity(block),
+                        tx_hash="" if tx_hash is None else "0x" + to_bytes(tx_hash).hex())
+
+
+def _quantity(value: Any) -> int:
+    return int(value, 16) if isinstance(value, str) else int(value)

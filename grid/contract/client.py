@@ -25,7 +25,7 @@ from ..errors import GridError
 from ..txlog import DecodedEvent, TxLog, TxLogEntry
 from ..validation import check_address, check_argument, check_uint256
 from .abi import ContractABI, FunctionSpec, decode_calldata, decode_values
-from .reverts import decode_revert_reason
+from .reverts import decode_custom_error, decode_revert_reason
 from .rules import ContractRules, Verdict
 
 GAS_HEADROOM = 1.25        # over the node's estimate: state may change before the block
@@ -183,6 +183,22 @@ class ContractClient:
                                     event.signature))
         return tuple(out)
 
+    def events(self, name: str | None = None, first_block: int = 0,
+               last_block: int | str = "latest") -> list[DecodedEvent]:
+        """The events this contract emitted in blocks first..last (all, or only `name`), oldest first."""
+        wanted = [topic for topic, event in self.abi.events.items() if name is None or event.name == name]
+        if name is not None and not wanted:
+            raise GridError(f"{self.artifact.contract_name} has no event {name!r}: choose one of "
+                            f"{', '.join(sorted({e.name for e in self.abi.events.values()}))}", kind="input")
+        if not wanted:
+            return []
+        out = []
+        for log in self.chain.logs(self.address, first_block, last_block, topics=[wanted]):
+            event = self.abi.events[log.topics[0]]
+            out.append(DecodedEvent(event.name, event.decode(log.topics, log.data), log.address,
+                                    event.signature, log.block_number, log.tx_hash))
+        return out
+
     def spec(self, function: Any) -> FunctionSpec:
         """The ABI spec of `function`, or a GridError naming the functions there are."""
         spec = self.functions.get(function) if isinstance(function, str) else None
@@ -197,6 +213,11 @@ class ContractClient:
 
     def explain(self, spec: FunctionSpec, who: NamedAccount, values: list, data: bytes) -> GridError:
         """Turn a revert payload into the one readable sentence for it."""
+        custom = decode_custom_error(data, self.abi.errors)
+        if custom is not None:
+            sentence = self.rules.error_sentence(self, spec.name, who, *custom)
+            if sentence is not None:
+                return sentence
         reason = decode_revert_reason(data, self.abi.errors)
         if reason:
             return GridError(f"{spec.name} from {who.name} was reverted by the contract: {reason}",

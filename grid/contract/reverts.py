@@ -65,6 +65,20 @@ def decode_revert_reason(data: bytes, errors: Mapping[bytes, ErrorSpec] | None =
     return f"{spec.name}({shown})"
 
 
+def decode_custom_error(data: bytes, errors: Mapping[bytes, ErrorSpec]) -> tuple[str, dict] | None:
+    """(name, arguments by name) of a custom error in a revert payload; None for anything else."""
+    spec = errors.get(bytes(data[:4])) if len(data) >= 4 else None
+    if spec is None:
+        return None
+    try:
+        values = decode([t for t, _ in spec.inputs], data[4:])
+    except Exception:
+        return None
+    return spec.name, {name: python_value(kind, v)
+                       for name, (kind, _), v in zip(argument_names(spec.inputs), spec.inputs, values,
+                                                     strict=True)}
+
+
 def _shown(kind: str, value: object) -> str:
     value = python_value(kind, value)
     if isinstance(value, bytes):

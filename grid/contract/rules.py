@@ -52,6 +52,11 @@ class ContractRules:
         """The sentence for a revert without a reason that `check` could not explain."""
         return f"{spec.name} from {who.name} was reverted by the contract without a reason"
 
+    def error_sentence(self, client: ContractClient, function: str, who: NamedAccount, error: str,
+                       args: dict) -> GridError | None:
+        """The readable GridError for custom error `error(args)`; None to show it as decoded."""
+        return None
+
     def describe(self, client: ContractClient, value: Any) -> str:
         """How sentences name an address: the account name when the chain knows it."""
         chain = client.chain

@@ -170,6 +170,8 @@ def positive_amount(value: object, label: str = "the amount", *, int256: bool = 
 
 def energy_text(wh: int) -> str:
     """An on-chain amount (Wh) as a reader sees it: kWh, with the Wh in brackets."""
+    if abs(wh) >= 10**15:   # beyond any real meter; a float would print false digits
+        return f"{wh / 1000:.3e} kWh ({len(str(abs(wh)))}-digit Wh)"
     return f"{wh / 1000:,.3f} kWh ({wh:,} Wh)"
 
 
