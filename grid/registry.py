@@ -136,17 +136,17 @@ class UserDirectory:
         found: list[str] = []
         if first > latest:
             return found
-        for block, txs in self._empower_calls(first, latest):
-            for registration in _registrations(txs):
+        for number, hash_, registrations in self._registrations_by_block(first, latest):
+            for registration in registrations:
                 # A re-registration keeps one row: the latest data, the first position.
                 self._registrations[registration.address] = registration
                 found.append(registration.address)
-            self.last_scanned, self._last_hash = block.number, block.hash
+            self.last_scanned, self._last_hash = number, hash_
         return found
 
     def registrations_in_block(self, number: int) -> list[Registration]:
         """The successful registrations (empower transactions to the contract) in block `number`."""
-        return [r for _, txs in self._empower_calls(number, number) for r in _registrations(txs)]
+        return [r for _, _, found in self._registrations_by_block(number, number) for r in found]
 
     def transactions_in_block(self, number: int) -> list[RawTransaction]:
         """Every transaction of block `number`, to any contract, with its status (one receipt each)."""
@@ -224,6 +224,11 @@ class UserDirectory:
             self._reader = self.client.using(admin)
             self._reader.log = TxLog(capacity=100)
         return self._reader
+
+    def _registrations_by_block(self, first: int, last: int) -> Iterator[tuple[int, str, list[Registration]]]:
+        """(block number, block hash, the registrations in it), block by block."""
+        for block, txs in self._empower_calls(first, last):
+            yield block.number, block.hash, _registrations(txs)
 
     def _empower_calls(self, first: int, last: int) -> Iterator[tuple[BlockSummary, list[TxSummary]]]:
         """Block by block: the empower calls to the contract, with status and decoded arguments."""

@@ -183,11 +183,12 @@ class ContractClient:
                                     event.signature))
         return tuple(out)
 
-    def events(self, name: str | None = None, first_block: int = 0,
+    def events(self, name: str | tuple[str, ...] | None = None, first_block: int = 0,
                last_block: int | str = "latest") -> list[DecodedEvent]:
-        """The events this contract emitted in blocks first..last (all, or only `name`), oldest first."""
-        wanted = [topic for topic, event in self.abi.events.items() if name is None or event.name == name]
-        if name is not None and not wanted:
+        """The events this contract emitted in blocks first..last (all, or those named), oldest first."""
+        names = (name,) if isinstance(name, str) else name
+        wanted = [topic for topic, event in self.abi.events.items() if names is None or event.name in names]
+        if names is not None and len({self.abi.events[t].name for t in wanted}) < len(set(names)):
             raise GridError(f"{self.artifact.contract_name} has no event {name!r}: choose one of "
                             f"{', '.join(sorted({e.name for e in self.abi.events.values()}))}", kind="input")
         if not wanted:

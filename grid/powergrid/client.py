@@ -37,6 +37,7 @@ class PowerGridClient(ContractClient):
     """Drive a deployed PowerGeneration contract on any `Chain`."""
 
     rules = RULES
+    reregistration_resets = True   # the seed's empower overwrites the whole User struct
 
     def __init__(self, chain: Chain, address: str, *, artifact: Artifact | None = None,
                  account: str | NamedAccount = "admin", log: TxLog | None = None,

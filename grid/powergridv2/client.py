@@ -40,6 +40,7 @@ class PowerGridV2Client(ContractClient):
     """Drive a deployed PowerGridV2 contract on any `Chain`."""
 
     rules = RULES
+    reregistration_resets = False   # empower updates rights and keeps balances
 
     def __init__(self, chain: Chain, address: str, *, artifact: Artifact | None = None,
                  account: str | NamedAccount = "admin", log: TxLog | None = None, preflight: bool = True,

@@ -24,6 +24,9 @@ from ..accounts import NamedAccount
 from ..chain import Chain
 from ..errors import GridError
 from ..powergrid import PowerGridClient
+from ..powergridv2 import PowerGridV2Client
+from ..powergridv2.directory import EventDirectory
+from ..registry import UserDirectory
 from ..txlog import TxLog, TxLogEntry
 
 # Colours readable on light and dark themes; the icon carries the meaning too.
@@ -152,7 +155,15 @@ class BlockWatcher:
 
 
 # ------------------------------------------------------------ the platforms' parts
-def reader(client: PowerGridClient, account: str | NamedAccount) -> PowerGridClient:
+PlatformClient = PowerGridClient | PowerGridV2Client   # the platforms drive either contract
+
+
+def directory_for(client: PlatformClient) -> UserDirectory:
+    """The user directory that suits the contract: events on PowerGridV2, a block scan on the seed."""
+    return EventDirectory(client) if isinstance(client, PowerGridV2Client) else UserDirectory(client)
+
+
+def reader(client: PlatformClient, account: str | NamedAccount) -> PlatformClient:
     """`client` acting as `account`, with its own small log: refreshes must not flood the shared one."""
     twin = client.using(account)
     twin.log = TxLog(capacity=_READ_LOG_CAPACITY)
@@ -204,7 +215,7 @@ class LiveWidget:
     """
 
     message: MessageLine
-    client: PowerGridClient
+    client: PlatformClient
 
     def _start_live(self, live: bool, refresh_interval: float) -> None:
         self._refreshing = False

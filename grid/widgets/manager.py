@@ -19,7 +19,9 @@ ManagerDashboard
     gc-manager-register-location  Text
     gc-manager-register-generate  Checkbox: generation right
     gc-manager-register-consume   Checkbox: consumption right
-    gc-manager-register-button    Button: register / authorise (empower)
+    gc-manager-register-button    Button: register / authorise (empower); on PowerGridV2 it also binds
+                                  the user's meter
+    gc-manager-revoke-button      Button: revoke every right (PowerGridV2 only; hidden on the seed)
     gc-manager-users              HTML: the table of all users; one <tr class="gc-manager-user-row"
                                   data-address="0x..."> per user, whose <td>s have the classes
                                   gc-manager-user-name, -address (account name when known),
@@ -38,16 +40,17 @@ import html
 import ipywidgets as widgets
 
 from ..errors import GridError
-from ..powergrid import PowerGridClient
 from ..powergrid.rules import not_admin_reason, reregistration_warning
-from ..registry import UserDirectory, UserRow, rights_text
+from ..registry import UserRow, rights_text
 from ..txlog import TxLogEntry
 from ..validation import check_string
 from .common import (
     DEFAULT_REFRESH_S,
     LiveWidget,
     MessageLine,
+    PlatformClient,
     action_button,
+    directory_for,
     note_html,
     text_box,
     value_display,
@@ -66,12 +69,12 @@ TABLE_COLUMNS = (  # (heading, css suffix)
 class ManagerDashboard(LiveWidget):
     """The manager platform: register and authorise users, query all users, dispatch instructions."""
 
-    def __init__(self, client: PowerGridClient, *, live: bool = True,
+    def __init__(self, client: PlatformClient, *, live: bool = True,
                  refresh_interval: float = DEFAULT_REFRESH_S) -> None:
         """Act as `client`'s account, which must be the contract's administrator to change anything."""
         self.client = client
         self.chain = client.chain
-        self.directory = UserDirectory(client)
+        self.directory = directory_for(client)
         self.users: list[UserRow] = []
         self.is_admin = False
         self.status = ""
@@ -91,6 +94,9 @@ class ManagerDashboard(LiveWidget):
                                                  indent=False)
         self.register_consume.add_class("gc-manager-register-consume")
         self.register_button = action_button("Register / authorise", "gc-manager-register-button")
+        self.revoke_button = action_button("Revoke rights", "gc-manager-revoke-button", style="warning")
+        if client.reregistration_resets:   # the seed has no revoke: nothing to offer
+            self.revoke_button.layout.display = "none"
         self.users_table = widgets.HTML(value="")
         self.users_table.add_class("gc-manager-users")
         self.dispatch_target = widgets.Dropdown(options=[(ALL_USERS_LABEL, ALL_USERS)], value=ALL_USERS,
@@ -102,6 +108,7 @@ class ManagerDashboard(LiveWidget):
         self.message = MessageLine("gc-manager-message")
 
         self.register_button.on_click(lambda _: self.register())
+        self.revoke_button.on_click(lambda _: self.revoke())
         self.dispatch_button.on_click(lambda _: self.dispatch())
         self.refresh_button.on_click(lambda _: self.refresh())
         self.widget = self._layout()
@@ -110,9 +117,11 @@ class ManagerDashboard(LiveWidget):
     def _layout(self) -> widgets.VBox:
         register = widgets.VBox([
             widgets.HTML("<b>Register or authorise a user</b> <small>(empower; registering again "
-                         "resets the user's balances)</small>"),
+                         + ("resets the user's balances" if self.client.reregistration_resets
+                            else "updates its rights and keeps its balances") + ")</small>"),
             self.register_address, self.register_name, self.register_location,
-            widgets.HBox([self.register_generate, self.register_consume]), self.register_button])
+            widgets.HBox([self.register_generate, self.register_consume]),
+            widgets.HBox([self.register_button, self.revoke_button])])
         dispatch = widgets.VBox([widgets.HTML("<b>Dispatch an instruction</b> <small>(PowerDispatch)"
                                               "</small>"),
                                  self.dispatch_target, self.dispatch_text, self.dispatch_button])
@@ -136,7 +145,8 @@ class ManagerDashboard(LiveWidget):
             before = self.client.user_record(user)   # also validates the address, before sending
             form = (before.address, name.strip(), location.strip(), self.register_generate.value,
                     self.register_consume.value)
-            if before.registered and self._confirmed_reset != form:
+            resets = before.registered and self.client.reregistration_resets
+            if resets and self._confirmed_reset != form:
                 # The seed's empower erases balances: a second press of the same form confirms.
                 self._confirmed_reset = form
                 warning = reregistration_warning(self.client.chain, before)
@@ -145,21 +155,45 @@ class ManagerDashboard(LiveWidget):
             self._confirmed_reset = None
             entry = self.client.register_user(user, form[1], form[2], can_generate=form[3],
                                               can_consume=form[4], reset=True)   # checked just above
-            return entry, before.registered
+            meter = self._provision_meter(before.address)
+            return entry, form, before.registered, meter
 
-        def said(result: tuple[TxLogEntry, bool]) -> str:
-            entry, again = result
-            args = entry.decoded_input
-            who = self.directory.account_name(args["address addr"]) or args["address addr"]
-            rights = rights_text(args["bool _generaterights"], args["bool _userights"])
-            text = (f"Registered {who} as {args['string _name']} ({args['string _useraddr']}) with "
-                    f"rights: {rights}, in block {entry.block_number}.")
+        def said(result: tuple[TxLogEntry, tuple, bool, str]) -> str:
+            entry, (address, name, location, generate, consume), again, meter = result
+            text = (f"Registered {self._label(address)} as {name} ({location}) with rights: "
+                    f"{rights_text(generate, consume)}, in block {entry.block_number}.")
             if again:
-                text += " It was registered before: as confirmed, the seed's empower reset its balances to 0."
-            return text
+                text += (" It was registered before: as confirmed, the seed's empower reset its balances "
+                         "to 0." if self.client.reregistration_resets
+                         else " It was registered before: its rights were updated and its balances kept.")
+            return text + meter
 
         result = self.message.run(act, said)
         return result[0] if result else None
+
+    def _provision_meter(self, address: str) -> str:
+        # PowerGridV2 takes energy readings only from a user's meter: give it one.
+        provision = getattr(self.client, "provision_meter", None)
+        if provision is None or address not in self.chain.accounts:
+            return ""
+        try:
+            meter = provision(address)
+        except GridError as exc:
+            return f" Its meter could not be bound ({exc.message}): register it again to retry."
+        return f" Its meter is {meter.name} ({meter.address})."
+
+    def revoke(self) -> TxLogEntry | None:
+        """Withdraw every right of the user in the form (PowerGridV2's revoke; balances are kept)."""
+        def act() -> TxLogEntry:
+            self._require_admin()
+            if not hasattr(self.client, "revoke_user"):
+                raise GridError("the seed contract cannot withdraw a right (it has no revoke): deploy "
+                                "PowerGridV2 to revoke users", kind="input")
+            return self.client.revoke_user(self.register_address.value)
+
+        return self.message.run(act, lambda e: f"Revoked every right of "
+                                f"{self._label(e.decoded_input['address user'])}, in block {e.block_number}; "
+                                f"its balances are kept.")
 
     def dispatch(self) -> list[TxLogEntry] | None:
         """Send the instruction to the chosen user, or to every registered user (one PowerDispatch each)."""
@@ -177,12 +211,10 @@ class ManagerDashboard(LiveWidget):
             return sent
 
         def said(sent: list[TxLogEntry]) -> str:
-            instruction = sent[0].decoded_input["string _info"]
+            instruction, targets = _dispatched(sent[0])[1], [_dispatched(e)[0] for e in sent]
             if self.dispatch_target.value != ALL_USERS:
-                return (f'Sent "{instruction}" to {self._label(sent[0].decoded_input["address addr"])}, '
-                        f"in block {sent[0].block_number}.")
-            return (f'Sent "{instruction}" to {len(sent)} users '
-                    f"({', '.join(self._label(e.decoded_input['address addr']) for e in sent)}).")
+                return f'Sent "{instruction}" to {self._label(targets[0])}, in block {sent[0].block_number}.'
+            return f'Sent "{instruction}" to {len(sent)} users ({", ".join(map(self._label, targets))}).'
 
         return self.message.run(act, said)
 
@@ -202,7 +234,7 @@ class ManagerDashboard(LiveWidget):
     def _partial_dispatch(self, exc: GridError, targets: list[str], sent: list[TxLogEntry]) -> GridError:
         if not sent:
             return exc
-        got = ", ".join(self._label(e.decoded_input["address addr"]) for e in sent)
+        got = ", ".join(self._label(_dispatched(e)[0]) for e in sent)
         missed = ", ".join(self._label(a) for a in targets[len(sent):])
         return GridError(f"only {len(sent)} of {len(targets)} users got the instruction ({got}); "
                          f"not sent to {missed}, because {exc.message}", kind=exc.kind)
@@ -235,7 +267,7 @@ class ManagerDashboard(LiveWidget):
             self.dispatch_target.value = chosen if chosen in [v for _, v in options] else ALL_USERS
         for control in (self.register_address, self.register_name, self.register_location,
                         self.register_generate, self.register_consume, self.register_button,
-                        self.dispatch_target, self.dispatch_text, self.dispatch_button):
+                        self.revoke_button, self.dispatch_target, self.dispatch_text, self.dispatch_button):
             control.disabled = not self.is_admin
 
     def summary(self) -> str:
@@ -247,6 +279,12 @@ class ManagerDashboard(LiveWidget):
         if self.message.text:
             lines.append(f"  message: {self.message.text}")
         return "\n".join(lines)
+
+
+def _dispatched(entry: TxLogEntry) -> tuple[str, str]:
+    """(user, instruction) of a PowerDispatch log entry, on either contract (same argument order)."""
+    user, instruction = entry.decoded_input.values()
+    return user, instruction
 
 
 def _cells(row: UserRow) -> list[str]:

@@ -45,7 +45,7 @@ from collections.abc import Iterable
 import ipywidgets as widgets
 
 from ..accounts import NamedAccount
-from ..powergrid import PowerGridClient, UserRecord
+from ..powergrid import UserRecord
 from ..powergrid.rules import (
     NOT_REGISTERED,
     no_right_reason,
@@ -53,13 +53,15 @@ from ..powergrid.rules import (
     require_right,
     unregistered_reason,
 )
-from ..registry import UserDirectory, rights_text
+from ..registry import rights_text
 from ..txlog import TxLogEntry
 from .common import (
     DEFAULT_REFRESH_S,
     LiveWidget,
     MessageLine,
+    PlatformClient,
     action_button,
+    directory_for,
     labelled_row,
     note_html,
     reader,
@@ -71,13 +73,13 @@ from .common import (
 class UserDashboard(LiveWidget):
     """The user platform: one account's balances and dispatch, and the actions its rights allow."""
 
-    def __init__(self, client: PowerGridClient, account: str | NamedAccount | None = None, *,
+    def __init__(self, client: PlatformClient, account: str | NamedAccount | None = None, *,
                  accounts: Iterable[str | NamedAccount] | None = None, live: bool = True,
                  refresh_interval: float = DEFAULT_REFRESH_S) -> None:
         """Show `account` (default: the first offered); `accounts` limits the picker (default: all)."""
         self.client = client
         self.chain = client.chain
-        self.directory = UserDirectory(client)
+        self.directory = directory_for(client)
         names = [self.chain.account(a).name for a in (accounts if accounts is not None
                                                       else self.chain.accounts)]
         if account is not None:
@@ -176,9 +178,8 @@ class UserDashboard(LiveWidget):
             self._require_right(generate=True)  # a missing right says more than a bad amount
             amount = positive_amount(self.generate_amount.value, "the generated amount", int256=True)
             return self.user_client.generate_power(amount)
-        return self.message.run(act, lambda e: f"{self.account.name} recorded "
-                                f"{e.decoded_input['uint256 _value']} unit(s) generated, in block "
-                                f"{e.block_number}.")
+        return self.message.run(act, lambda e: f"{e.sender} recorded {_amount(e)} unit(s) generated"
+                                f"{self._for_whom(e)}, in block {e.block_number}.")
 
     def sell(self) -> TxLogEntry | None:
         """Sell the units in the sell box to the chosen buyer (Transfer)."""
@@ -186,9 +187,9 @@ class UserDashboard(LiveWidget):
             self._require_right(generate=True)  # a missing right says more than a bad amount
             amount = positive_amount(self.sell_amount.value, "the amount to sell", int256=True)
             return self.user_client.sell_power(self.sell_buyer.value, amount)
-        return self.message.run(act, lambda e: f"{self.account.name} sold "
-                                f"{e.decoded_input['uint256 _value']} unit(s) to "
-                                f"{self._label(e.decoded_input['address _to'])}, in block {e.block_number}.")
+        return self.message.run(act, lambda e: f"{self.account.name} sold {_amount(e)} unit(s) to "
+                                f"{self._label(next(iter(e.decoded_input.values())))}, in block "
+                                f"{e.block_number}.")
 
     def consume(self) -> TxLogEntry | None:
         """Consume the units in the consume box (PowerConsume)."""
@@ -196,8 +197,12 @@ class UserDashboard(LiveWidget):
             self._require_right(consume=True)  # a missing right says more than a bad amount
             amount = positive_amount(self.consume_amount.value, "the amount to consume")
             return self.user_client.consume_power(amount)
-        return self.message.run(act, lambda e: f"{self.account.name} consumed "
-                                f"{e.decoded_input['uint256 _value']} unit(s), in block {e.block_number}.")
+        return self.message.run(act, lambda e: f"{e.sender} recorded {_amount(e)} unit(s) consumed"
+                                f"{self._for_whom(e)}, in block {e.block_number}.")
+
+    def _for_whom(self, entry: TxLogEntry) -> str:
+        # On PowerGridV2 the user's meter reports, not the user.
+        return "" if entry.sender == self.account.name else f" for {self.account.name}"
 
     def _require_right(self, *, generate: bool = False, consume: bool = False) -> None:
         # Read the rights now, not from the last refresh: the manager may have changed them.
@@ -292,3 +297,8 @@ class UserDashboard(LiveWidget):
         if self.message.text:
             lines.append(f"  message: {self.message.text}")
         return "\n".join(lines)
+
+
+def _amount(entry: TxLogEntry) -> int:
+    """The amount in a GeneratePower, Transfer or PowerConsume entry: its last argument (either contract)."""
+    return list(entry.decoded_input.values())[-1]

@@ -1,0 +1,122 @@
+"""The user and manager platforms on PowerGridV2: the same dashboards, the fixed contract.
+
+Expected values come from the arithmetic of each step and from getUser,
+read with a raw call independently of the widgets.
+"""
+from __future__ import annotations
+
+import pytest
+from platform_support import NothingSent, assert_one_error, fill_register, shown, table_rows
+
+from grid.powergrid.cast import CAST
+from grid.powergridv2 import PowerGridV2Client, meter_account
+from grid.widgets import ManagerDashboard, UserDashboard
+
+pytestmark = pytest.mark.usefixtures("close_dashboards")
+
+
+@pytest.fixture
+def v2(client, chain):
+    """A fresh PowerGridV2 (rolled back with `client`'s snapshot)."""
+    return PowerGridV2Client.deploy(chain)
+
+
+def _on_chain(v2, account):
+    """getUser's (available, totalGenerated, purchased, totalConsumed, active, meter), by a raw call."""
+    _identity, available, generated, purchased, consumed, _, _, active, meter = v2.call("getUser", account)
+    return available, generated, purchased, consumed, active, meter
+
+
+def _register_cast(manager):
+    for account, name, place, generate, consume in CAST:
+        fill_register(manager, account, name, place, generate, consume)
+        manager.register_button.click()
+        assert manager.message.kind == "ok", manager.message.text
+
+
+def test_the_platforms_trade_through_meters_on_v2(v2, chain):
+    manager = ManagerDashboard(v2, live=False)
+    generator = UserDashboard(v2, "generator1", live=False)
+    consumer = UserDashboard(v2, "consumer1", live=False)
+    _register_cast(manager)
+    assert "Its meter is generator1-meter" not in manager.message.text   # the last one registered
+    last_account = list(CAST)[-1].account
+    assert f"Its meter is {last_account}-meter" in manager.message.text
+    rows = table_rows(manager)
+    assert [rows[chain.account(a).address]["name"] for a, *_ in CAST] == [name for _, name, *_ in CAST]
+    assert _on_chain(v2, "generator1")[5] == meter_account(chain, "generator1").address
+
+    generator.generate_amount.value = "500"
+    generator.generate_button.click()
+    assert generator.message.kind == "ok" and "generator1-meter recorded 500" in generator.message.text
+    generator.sell_buyer.value = "consumer1"
+    generator.sell_amount.value = "200"
+    generator.sell_button.click()
+    assert generator.message.kind == "ok", generator.message.text
+    consumer.consume_amount.value = "50"
+    consumer.consume_button.click()
+    assert consumer.message.kind == "ok", consumer.message.text
+    assert _on_chain(v2, "generator1")[:2] == (500 - 200, 500)
+    assert _on_chain(v2, "consumer1")[2:4] == (200 - 50, 50)
+    assert shown(generator.generation_display) == "300" and shown(consumer.remaining_display) == "150"
+
+    # Selling more than was generated is refused in one sentence; nothing is sent.
+    generator.sell_amount.value = "301"
+    with NothingSent(chain, v2):
+        generator.sell_button.click()
+    assert_one_error(generator.message, "not yet sold", "300 Wh", "301 Wh")
+
+
+def test_registering_again_keeps_balances_and_needs_no_confirmation(v2, chain):
+    manager = ManagerDashboard(v2, live=False)
+    _register_cast(manager)
+    user = UserDashboard(v2, "generator1", live=False)
+    user.generate_amount.value = "70"
+    user.generate_button.click()
+    fill_register(manager, "generator1", "PowerProviderOne", "Sundsvall", True, True)
+    manager.register_button.click()      # one press: V2 erases nothing
+    assert manager.message.kind == "ok" and "balances kept" in manager.message.text
+    available, generated, *_ = _on_chain(v2, "generator1")
+    assert (available, generated) == (70, 70)
+    assert v2.call("getUser", "generator1")[6] is True        # the new consumption right
+
+
+def test_revoke_withdraws_rights_and_the_user_platform_follows(v2, chain):
+    manager = ManagerDashboard(v2, live=False)
+    _register_cast(manager)
+    consumer = UserDashboard(v2, "consumer1", live=False)
+    generator = UserDashboard(v2, "generator1", live=False)
+    manager.register_address.value = "consumer1"
+    manager.revoke_button.click()
+    assert manager.message.kind == "ok" and "Revoked" in manager.message.text
+    assert _on_chain(v2, "consumer1")[4] is False
+    consumer.refresh()
+    generator.refresh()
+    assert consumer.consume_button.disabled and "consumer1" not in generator.sell_buyer.options
+    generator.generate_amount.value = "10"
+    generator.generate_button.click()
+    generator.sell_buyer.value = "consumer1"
+    generator.sell_amount.value = "5"
+    with NothingSent(chain, v2):
+        generator.sell_button.click()
+    assert_one_error(generator.message, "consumer1", "revoked")
+
+
+def test_dispatch_history_keeps_every_instruction(v2, chain):
+    manager = ManagerDashboard(v2, live=False)
+    _register_cast(manager)
+    manager.dispatch_target.value = chain.account("generator2").address
+    for text in ("curtail PV to 60 %", "resume"):
+        manager.dispatch_text.value = text
+        manager.dispatch_button.click()
+        assert manager.message.kind == "ok", manager.message.text
+    assert [d.instruction for d in v2.dispatches("generator2")] == ["curtail PV to 60 %", "resume"]
+    assert table_rows(manager)[chain.account("generator2").address]["dispatch"] == "resume"
+
+
+def test_the_seed_hides_the_revoke_button_and_refuses_revoke(client):
+    manager = ManagerDashboard(client, live=False)
+    assert manager.revoke_button.layout.display == "none"
+    manager.register_address.value = "consumer1"
+    manager.revoke()
+    assert_one_error(manager.message, "no revoke", "PowerGridV2")
