@@ -79,10 +79,10 @@ class Target:
         return {"available": available, "generated": generated, "purchased": purchased, "consumed": consumed}
 
 
-def deploy(chain, kind: str) -> Target:
-    """Deploy one contract from its committed artifact and register the cast (V2: meters bound too)."""
+def deploy(chain, kind: str, artifact=None) -> Target:
+    """Deploy one contract (default: its committed artifact) and register the cast (V2: meters bound too)."""
     name = "PowerGeneration" if kind == "seed" else "PowerGridV2"
-    target = Target(kind, ContractClient.deploy(chain, load_artifact(name), sender="admin"))
+    target = Target(kind, ContractClient.deploy(chain, artifact or load_artifact(name), sender="admin"))
     for user, generate, consume in CAST:
         target.register(user, generate, consume, name=f"Name of {user}")
         if kind == "v2":
@@ -102,3 +102,13 @@ def v2(chain):
     snap = chain.snapshot()
     yield deploy(chain, "v2")
     chain.revert(snap)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how hard the invariant test pushed PowerGridV2."""
+    from test_invariants import REPORT  # noqa: PLC0415 - only when that module ran
+
+    if REPORT["steps"]:
+        terminalreporter.write_line(f"PowerGridV2 invariants: {REPORT['examples']} sequences, "
+                                    f"{REPORT['steps']} actions, {REPORT['divergences']} divergences "
+                                    f"from the model")
