@@ -7,6 +7,9 @@ VENV        := .venv
 PY          := $(VENV)/bin/python
 VENV_STAMP  := $(VENV)/.installed
 NODE_STAMP  := node_modules/.installed
+# Slither needs web3 < 8, the toolkit web3 8: it gets a venv of its own inside .venv/.
+SLITHER_VENV  := $(VENV)/tools/slither
+SLITHER_STAMP := $(SLITHER_VENV)/.installed
 PYTEST_ARGS ?=
 APP_ARGS    ?=
 BENCH_ARGS  ?=
@@ -17,7 +20,7 @@ LAB_FLAGS   := --LabApp.news_url=None \
                $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test demo node app bench compile lock clean
+.PHONY: help setup lab test demo node app bench compile slither lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -35,7 +38,12 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
-setup: $(VENV_STAMP) $(NODE_STAMP)  ## install .venv/ and node_modules/ (idempotent)
+$(SLITHER_STAMP): requirements-slither.txt $(VENV_STAMP)
+	@test -x $(SLITHER_VENV)/bin/python || $(PY) -m venv $(SLITHER_VENV)
+	$(SLITHER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-slither.txt
+	@touch $@
+
+setup: $(VENV_STAMP) $(NODE_STAMP) $(SLITHER_STAMP)  ## install .venv/ and node_modules/ (idempotent)
 
 lab: $(VENV_STAMP)  ## open JupyterLab on notebooks/ (embedded chain, works offline)
 	@$(MAKE) --no-print-directory $(NODE_STAMP) || echo "note: npm step failed; the lab still runs on the embedded chain with the committed contract artifacts"
@@ -59,6 +67,9 @@ bench: setup  ## reproduce chapter 6's timing tables (BENCH_ARGS="--quick" for a
 
 compile: setup  ## recompile contracts/*.sol and rewrite the committed artifacts
 	$(PY) -m grid compile
+
+slither: setup  ## run Slither on the contracts and rewrite data/security/slither_findings.json
+	$(PY) -m grid slither
 
 lock:  ## re-resolve the Python dependencies into requirements-lock.txt
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

@@ -1,4 +1,4 @@
-"""Command line: `python -m grid demo | node | compile | app | bench`.
+"""Command line: `python -m grid demo | node | compile | app | bench | slither`.
 
 Every GridError is printed as one sentence on stderr (exit status 2), and
 argparse reports bad options the same way, so a student sees no traceback for
@@ -13,6 +13,7 @@ import sys
 import threading
 
 from .accounts import Accounts
+from .analysis import slither
 from .bench import cli as bench_cli
 from .chain import MAX_ACCOUNTS, THESIS_CHAIN_ID, AnvilProcess, connect
 from .chain.state_file import SAVE_INTERVAL_S
@@ -119,6 +120,22 @@ def _account_count(text: str) -> int:
     return int(text)
 
 
+def _cmd_slither(args: argparse.Namespace) -> int:
+    findings = slither.run_slither(slither.committed_sources())
+    for f in findings:
+        print(f"  {f.contract:<16} {f.impact:<13} {f.check:<20} {f.element} (line {f.lines})")
+    print(f"{len(findings)} finding(s) in {', '.join(slither.CONTRACTS)}.")
+    if args.check:
+        if findings != slither.load_findings():
+            print(f"error: {slither.FINDINGS_FILE} is stale: run `python -m grid slither` to rewrite it",
+                  file=sys.stderr)
+            return 1
+        print(f"{slither.FINDINGS_FILE} is up to date.")
+        return 0
+    print(f"wrote {slither.write_findings(findings)}")
+    return 0
+
+
 def _port(text: str) -> int:
     if not text.isdigit() or not 0 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"give a port from 1 to 65535 (0 = any free port), not {text!r}")
@@ -159,6 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--browser", action=argparse.BooleanOptionalAction, default=False,
                      help="open the side-by-side page in this machine's browser (default: --no-browser)")
     app.set_defaults(run=_cmd_app)
+
+    lint = sub.add_parser("slither", help="run Slither on the contracts and rewrite data/security/")
+    lint.add_argument("--check", action="store_true", help="only check the committed findings are fresh")
+    lint.set_defaults(run=_cmd_slither)
 
     bench = sub.add_parser("bench", help="reproduce the thesis's chapter 6 timings, against the node's floor")
     bench_cli.add_arguments(bench)
