@@ -153,6 +153,8 @@ class PowerGridV2Machine(RuleBasedStateMachine):
             accepted = True
         except GridError:
             accepted = False
+        outcomes = self.report.setdefault("outcomes", {})
+        outcomes[(function, accepted)] = outcomes.get((function, accepted), 0) + 1
         if accepted != expected_ok:
             self.report["divergences"] += 1
             chain_said = "accepted" if accepted else "refused"

@@ -93,7 +93,8 @@ class _Defended(GridError):
 
 def _erased_nothing(c: PowerGridV2Client, user: str) -> None:
     before = c.user_info(user).purchased
-    c.register_user(user, "Again", "Sundsvall", can_generate=False, can_consume=True)
+    record = c.identity(user)
+    c.register_user(user, record.name, record.location, can_generate=False, can_consume=True)
     after = c.user_info(user).purchased
     if after == before:
         raise _Defended(f"registered again, and its {after} Wh are still there (UserUpdated)")

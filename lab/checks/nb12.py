@@ -128,8 +128,8 @@ def check_wrap_around(exploit):
         expect(not sales, "generator1 sold power: a sale makes a balance negative honestly; use only "
                           "GeneratePower")
         expect(balance < 0, f"generator1's generation balance is {balance} Wh, not negative")
-    return (f"only generation was recorded, yet the balance is {balance} Wh: int256({2**255}) is negative, "
-            f"and the seed's unchecked arithmetic wraps without a word")
+    return (f"only generation was recorded, yet the balance is {balance:.3e} Wh: int256(2**255) is "
+            f"-2**255, and the seed's unchecked arithmetic wraps without a word")
 
 
 @exercise("12.6", "a change of state no light client can see")
