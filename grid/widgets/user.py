@@ -197,8 +197,12 @@ class UserDashboard(LiveWidget):
             self._require_right(consume=True)  # a missing right says more than a bad amount
             amount = positive_amount(self.consume_amount.value, "the amount to consume")
             return self.user_client.consume_power(amount)
-        return self.message.run(act, lambda e: f"{e.sender} recorded {_amount(e)} unit(s) consumed"
-                                f"{self._for_whom(e)}, in block {e.block_number}.")
+        def said(e: TxLogEntry) -> str:
+            if e.sender == self.account.name:
+                return f"{e.sender} consumed {_amount(e)} unit(s), in block {e.block_number}."
+            return (f"{e.sender} recorded {_amount(e)} unit(s) consumed{self._for_whom(e)}, in block "
+                    f"{e.block_number}.")
+        return self.message.run(act, said)
 
     def _for_whom(self, entry: TxLogEntry) -> str:
         # On PowerGridV2 the user's meter reports, not the user.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 
+from grid import cli
 from grid.analysis import slither
 
 TX_ORIGIN_WALLET = """// SPDX-License-Identifier: MIT
@@ -51,3 +52,9 @@ def test_slither_has_no_overflow_detector():
     detectors = json.loads(listed)
     assert len(detectors) > 50
     assert not [d for d in detectors if "overflow" in (d["check"] + d["title"]).lower()]
+
+
+def test_the_cli_says_when_the_committed_findings_are_stale(monkeypatch, capsys):
+    monkeypatch.setattr(slither, "load_findings", lambda: [])
+    assert cli.main(["slither", "--check"]) == 1
+    assert "is stale: run `python -m grid slither`" in capsys.readouterr().err
