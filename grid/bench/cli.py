@@ -13,9 +13,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..chain import connect
 from ..errors import GridError
+from ..market.gas import gas_table, market_gas_figure, measure_market_gas, seed_transfer_gas
 from .options import DEFAULT_OUT, full_options, quick_options
 from .runner import run_bench
+
+MARKET_CHART = "market_gas.png"
 
 
 def _repeats(text: str) -> int:
@@ -73,4 +77,24 @@ def main(args: argparse.Namespace) -> int:
     print(result.summary())
     print(f"Done in {result.wall_s:.0f} s. CSV: {result.csv_path}; summary: {result.summary_path}; charts: "
           f"{', '.join(str(p) for p in result.chart_paths) or 'none'}")
+    try:
+        _market_gas(options)
+    except GridError as exc:
+        print(f"error: the market's gas could not be measured: {exc}", file=sys.stderr)
+        return 2
     return 0
+
+
+def _market_gas(options) -> None:
+    """Measure EnergyMarket's gas (it is the same on every chain) on anvil, else tester."""
+    local = [c for c in ("anvil", "tester") if c in options.chains]
+    if not local:
+        print("Market gas: skipped, it is measured on tester or anvil (add --chain tester).")
+        return
+    with connect(local[0], accounts=12) as chain:
+        rows = measure_market_gas(chain, progress=options.progress)
+        transfer = seed_transfer_gas(chain)
+    print(gas_table(rows, transfer))
+    path = Path(options.out) / MARKET_CHART
+    market_gas_figure(rows, transfer).savefig(path, dpi=110)
+    print(f"Market gas chart: {path}")

@@ -4,21 +4,11 @@ from __future__ import annotations
 import pytest
 
 from grid.chain import connect
-from grid.market import MarketClient
-from grid.powergridv2 import PowerGridV2Client
+from grid.market.world import BUYERS, SELLERS, prosumer_market
 
-SELLERS = ("generator1", "generator2", "user5", "user6")
-BUYERS = ("consumer1", "consumer2", "user7", "user8")
 CHAINS = ["tester", pytest.param("anvil", marks=pytest.mark.anvil)]
-
-
-def build_market(chain) -> MarketClient:
-    registry = PowerGridV2Client.deploy(chain)
-    for user in SELLERS + BUYERS:
-        registry.register_user(user, user, "Sundsvall", can_generate=user in SELLERS,
-                               can_consume=user in BUYERS)
-        registry.provision_meter(user)
-    return MarketClient.deploy(chain, registry.address)
+__all__ = ["BUYERS", "SELLERS", "build_market"]
+build_market = prosumer_market
 
 
 @pytest.fixture(scope="module", params=CHAINS)
