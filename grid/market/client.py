@@ -33,6 +33,7 @@ from .rules import RULES
 CONTRACT_NAME = "EnergyMarket"
 SLOT_SECONDS = 900          # 15 minutes, the settlement period of European electricity markets
 GATE_CLOSURE_SECONDS = 300  # orders close 5 minutes before the slot starts
+MIN_LEAD_SECONDS = 60       # next_open_slot() leaves at least this long to place orders
 Sender = str | NamedAccount | None
 
 
@@ -84,9 +85,9 @@ class MarketClient(ContractClient):
         """When orders for `slot` stop being accepted."""
         return max(self.slot_start(slot) - self.gate_closure_seconds, 0)
 
-    def next_open_slot(self) -> int:
-        """The first slot that still takes orders in the next block."""
-        now = self.chain.timestamp() + 1
+    def next_open_slot(self, lead_seconds: int = MIN_LEAD_SECONDS) -> int:
+        """The first slot that will still take orders `lead_seconds` from now (time to place a few)."""
+        now = self.chain.timestamp() + lead_seconds
         slot = self.slot_of(now) + 1
         while self.gate_closure(slot) <= now:
             slot += 1

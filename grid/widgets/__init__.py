@@ -1,6 +1,6 @@
 """The contract side's widgets: the Remix-like console and the two platforms of the thesis.
 
-    from grid.widgets import ContractConsole, UserDashboard, ManagerDashboard, BlockExplorer
+    from grid.widgets import ContractConsole, UserDashboard, ManagerDashboard, BlockExplorer, MarketDashboard
 
 Widgets hold no business logic: every action calls the contract client
 (`grid.powergrid.PowerGridClient`), which is usable and tested without any UI.
@@ -18,6 +18,7 @@ _EXPORTS = {
     "UserDashboard": "user",
     "ManagerDashboard": "manager",
     "BlockExplorer": "explorer",
+    "MarketDashboard": "market",
     "MessageLine": "common",
     "BlockWatcher": "common",
 }

@@ -1,0 +1,157 @@
+"""The market panel: place bids and asks as any prosumer, watch the book, clear and settle a slot.
+
+    from grid.widgets import MarketDashboard
+    panel = MarketDashboard(market)               # market = grid.market.MarketClient
+    panel.account.value = "consumer1"; panel.side.value = "bid"
+    panel.kwh.value = "1.5"; panel.price.value = "0.0002"; panel.place_button.click()
+
+Amounts are typed in kWh and prices in ETH/kWh; the contract counts Wh and
+wei/Wh. Every refusal is one sentence on the message line, and nothing is sent.
+
+CSS classes:
+    gc-market                 the whole widget
+    gc-market-account         Dropdown: who places the order
+    gc-market-side            ToggleButtons: bid or ask
+    gc-market-kwh, gc-market-price   Text: energy (kWh), price (ETH/kWh)
+    gc-market-place           Button: place the order in the open slot
+    gc-market-slot            the slot taking orders, and when its gate closes
+    gc-market-book            HTML: the book, one <tr class="gc-market-order"> per order
+    gc-market-clear           Button: close the gate and clear the slot (travels the chain's clock)
+    gc-market-result          the last clearing: price, volume, fills
+    gc-market-message         the message line
+"""
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+
+import ipywidgets as widgets
+
+from ..errors import GridError
+from ..market import MarketClient, OrderBook, SlotResult, eth_per_kwh_to_wei_per_wh, price_text
+from ..market.units import WH_PER_KWH
+from .common import DEFAULT_REFRESH_S, LiveWidget, MessageLine, action_button, text_box, value_display
+
+
+def _number(text: str, label: str) -> float:
+    try:
+        value = float(str(text).replace(",", ".").strip())
+    except ValueError:
+        raise GridError(f"{label} must be a number, e.g. 1.5, not {text!r}", kind="input") from None
+    if not value > 0 or value != value or value == float("inf"):
+        raise GridError(f"{label} must be above 0, not {text!r}", kind="input")
+    return value
+
+
+class MarketDashboard(LiveWidget):
+    """Place orders for the open slot as any prosumer; see the book; clear a slot and read its result."""
+
+    def __init__(self, market: MarketClient, *, live: bool = True,
+                 refresh_interval: float = DEFAULT_REFRESH_S) -> None:
+        """A panel on `market`, acting as whichever account is picked."""
+        self.client = market
+        self.chain = market.chain
+        self.slot = market.next_open_slot()
+        self.book: OrderBook | None = None
+        self.result: SlotResult | None = None
+        names = list(self.chain.accounts.names)
+        self.account = widgets.Dropdown(options=names, value=names[min(3, len(names) - 1)], description="As")
+        self.account.add_class("gc-market-account")
+        self.side = widgets.ToggleButtons(options=[("bid (buy)", "bid"), ("ask (sell)", "ask")], value="bid")
+        self.side.add_class("gc-market-side")
+        self.kwh = text_box("gc-market-kwh", "e.g. 1.5", "Energy (kWh)")
+        self.price = text_box("gc-market-price", "e.g. 0.0002", "Price (ETH/kWh)")
+        self.place_button = action_button("Place order", "gc-market-place")
+        self.clear_button = action_button("Close the gate and clear", "gc-market-clear", style="warning")
+        self.slot_display = value_display("gc-market-slot")
+        self.book_display = widgets.HTML()
+        self.book_display.add_class("gc-market-book")
+        self.result_display = value_display("gc-market-result")
+        self.message = MessageLine("gc-market-message")
+        self.place_button.on_click(lambda _: self.place())
+        self.clear_button.on_click(lambda _: self.clear())
+        self.widget = widgets.VBox([
+            widgets.HTML("<h3>Market</h3>"), self.slot_display,
+            widgets.HBox([self.account, self.side]), widgets.HBox([self.kwh, self.price, self.place_button]),
+            self.book_display, self.clear_button, self.result_display, self.message.widget],
+            layout=widgets.Layout(border="1px solid #ccc", padding="8px"))
+        self.widget.add_class("gc-market")
+        self._start_live(live, refresh_interval)
+
+    # ------------------------------------------------------------ actions
+    def place(self) -> int | None:
+        """Place the form's order in the open slot; its id, or None (the reason is on the message line)."""
+        def act() -> tuple[int, int, int]:
+            wh = round(_number(self.kwh.value, "the energy") * WH_PER_KWH)
+            price = eth_per_kwh_to_wei_per_wh(_number(self.price.value, "the price"))
+            if wh < 1 or price < 1:
+                raise GridError("the order rounds to 0 Wh or 0 wei/Wh: give at least 0.001 kWh and a price "
+                                "of at least 0.000000000000001 ETH/kWh", kind="input")
+            place = self.client.place_bid if self.side.value == "bid" else self.client.place_ask
+            return place(self.slot, wh, price, sender=self.account.value), wh, price
+
+        def said(r: tuple[int, int, int]) -> str:
+            order_id, wh, price = r
+            return (f"{self.account.value}'s {self.side.value} #{order_id}: {wh / WH_PER_KWH:g} kWh at "
+                    f"{price_text(price)} in slot {self.slot}.")
+
+        result = self.message.run(act, said)
+        return result[0] if result else None
+
+    def clear(self) -> SlotResult | None:
+        """Move the chain's clock past the open slot's gate, clear it, and open the next slot."""
+        def act() -> SlotResult:
+            slot = self.slot   # a refresh during the clearing moves self.slot on
+            self.client.travel_past_gate(slot)
+            self.client.clear(slot)
+            result = self.client.result(slot)
+            self.result = result
+            self.slot = self.client.next_open_slot()
+            return result
+
+        return self.message.run(act, lambda r: f"Slot {r.slot} cleared: {_result_text(r)}.")
+
+    # ------------------------------------------------------------ refresh
+    def _read_and_draw(self) -> None:
+        if self.client.gate_closure(self.slot) <= self.chain.timestamp():
+            self.slot = self.client.next_open_slot()
+        self.book = self.client.order_book(self.slot)
+        closes = datetime.fromtimestamp(self.client.gate_closure(self.slot), UTC).strftime("%H:%M:%S UTC")
+        self.slot_display.value = html.escape(f"Orders go to slot {self.slot}; its gate closes at {closes}.")
+        self.book_display.value = book_html(self.book, self.chain)
+        self.result_display.value = html.escape(f"Last clearing: slot {self.result.slot}, "
+                                                f"{_result_text(self.result)}") if self.result else ""
+
+    def summary(self) -> str:
+        """A plain-text view of the panel."""
+        lines = [f"Market · slot {self.slot} taking orders"]
+        for order in (self.book.bids + self.book.asks) if self.book else ():
+            lines.append(f"  #{order.order_id} {order.side} {_name(self.chain, order.owner)} "
+                         f"{order.wh / WH_PER_KWH:g} kWh at {price_text(order.price)}")
+        if self.result:
+            lines.append(f"  last clearing: slot {self.result.slot}, {_result_text(self.result)}")
+        if self.message.text:
+            lines.append(f"  message: {self.message.text}")
+        return "\n".join(lines)
+
+
+def _name(chain, address: str) -> str:
+    return chain.account(address).name if address in chain.accounts else address
+
+
+def _result_text(result: SlotResult) -> str:
+    if not result.volume:
+        return "no trade (no bid reached an ask)"
+    return (f"{result.volume / WH_PER_KWH:g} kWh at {price_text(result.price)}, in {len(result.fills)} "
+            f"fill(s)")
+
+
+def book_html(book: OrderBook, chain) -> str:
+    """The book as a table: bids best first, then asks best first."""
+    rows = "".join(
+        f"<tr class='gc-market-order'><td>#{o.order_id}</td><td>{o.side}</td>"
+        f"<td>{html.escape(_name(chain, o.owner))}</td><td>{o.wh / WH_PER_KWH:g} kWh</td>"
+        f"<td>{html.escape(price_text(o.price))}</td></tr>"
+        for o in book.bids + book.asks) or "<tr><td colspan='5'><i>No orders yet.</i></td></tr>"
+    return ("<table><thead><tr><th>order</th><th>side</th><th>who</th><th>energy</th><th>price</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table>")

@@ -1,0 +1,46 @@
+"""The market panel: orders in kWh and ETH/kWh reach the chain in Wh and wei/Wh; bad input sends nothing."""
+from __future__ import annotations
+
+import pytest
+from platform_support import NothingSent, assert_one_error
+
+from grid.widgets import MarketDashboard
+
+pytestmark = pytest.mark.usefixtures("close_dashboards")
+
+
+def _order(panel, account, side, kwh, price):
+    panel.account.value, panel.side.value, panel.kwh.value, panel.price.value = account, side, kwh, price
+    return panel.place()
+
+
+def test_orders_in_kwh_clear_into_the_result(market):
+    panel = MarketDashboard(market, live=False)
+    slot = panel.slot
+    ask = _order(panel, "generator1", "ask", "2", "0.0001")        # 2,000 Wh at 10**11 wei/Wh
+    bid = _order(panel, "consumer1", "bid", "1.5", "0.0003")        # 1,500 Wh at 3 * 10**11
+    assert market.order(ask).wh == 2_000 and market.order(ask).price == 10**11
+    assert market.order(bid).wh == 1_500 and market.order(bid).price == 3 * 10**11
+    assert market.chain.balance(market.address) == 1_500 * 3 * 10**11    # the escrow
+    assert "#2" in panel.book_display.value and "1.5 kWh" in panel.book_display.value
+    result = panel.clear()
+    assert (result.slot, result.volume, result.price) == (slot, 1_500, (3 * 10**11 + 10**11) // 2)
+    assert panel.slot > slot and "1.5 kWh at 0.0002 ETH/kWh" in panel.message.text
+
+
+@pytest.mark.parametrize("kwh, price, words", [
+    ("-1", "0.0002", "above 0"), ("lots", "0.0002", "must be a number"), ("1", "0", "above 0"),
+    ("0.0001", "0.0002", "rounds to 0 Wh"), ("1", "nan", "above 0"),
+])
+def test_bad_input_is_one_sentence_and_sends_nothing(market, kwh, price, words):
+    panel = MarketDashboard(market, live=False)
+    with NothingSent(market.chain, market):
+        assert _order(panel, "consumer1", "bid", kwh, price) is None
+    assert_one_error(panel.message, words)
+
+
+def test_a_generator_cannot_bid(market):
+    panel = MarketDashboard(market, live=False)
+    with NothingSent(market.chain, market):
+        _order(panel, "generator1", "bid", "1", "0.0002")
+    assert_one_error(panel.message, "not an active consumer")
