@@ -18,6 +18,9 @@ CSS classes:
     gc-market-book            HTML: the book, one <tr class="gc-market-order"> per order
     gc-market-clear           Button: close the gate and clear the slot (travels the chain's clock)
     gc-market-result          the last clearing: price, volume, fills
+    gc-market-settle          Button: the sellers' meters report what they sold, then the slot settles
+    gc-market-credit          what the picked account may withdraw
+    gc-market-withdraw        Button: withdraw the picked account's credit
     gc-market-message         the message line
 """
 from __future__ import annotations
@@ -28,7 +31,7 @@ from datetime import UTC, datetime
 import ipywidgets as widgets
 
 from ..errors import GridError
-from ..market import MarketClient, OrderBook, SlotResult, eth_per_kwh_to_wei_per_wh, price_text
+from ..market import MarketClient, OrderBook, SlotResult, eth_per_kwh_to_wei_per_wh, eth_text, price_text
 from ..market.units import WH_PER_KWH
 from .common import DEFAULT_REFRESH_S, LiveWidget, MessageLine, action_button, text_box, value_display
 
@@ -67,13 +70,20 @@ class MarketDashboard(LiveWidget):
         self.book_display = widgets.HTML()
         self.book_display.add_class("gc-market-book")
         self.result_display = value_display("gc-market-result")
+        self.settle_button = action_button("Meters report, then settle", "gc-market-settle", style="")
+        self.credit_display = value_display("gc-market-credit")
+        self.withdraw_button = action_button("Withdraw", "gc-market-withdraw", style="success")
         self.message = MessageLine("gc-market-message")
         self.place_button.on_click(lambda _: self.place())
         self.clear_button.on_click(lambda _: self.clear())
+        self.settle_button.on_click(lambda _: self.settle())
+        self.withdraw_button.on_click(lambda _: self.withdraw())
+        self.account.observe(lambda _: self.refresh(), names="value")
         self.widget = widgets.VBox([
             widgets.HTML("<h3>Market</h3>"), self.slot_display,
             widgets.HBox([self.account, self.side]), widgets.HBox([self.kwh, self.price, self.place_button]),
-            self.book_display, self.clear_button, self.result_display, self.message.widget],
+            self.book_display, widgets.HBox([self.clear_button, self.settle_button]), self.result_display,
+            widgets.HBox([self.credit_display, self.withdraw_button]), self.message.widget],
             layout=widgets.Layout(border="1px solid #ccc", padding="8px"))
         self.widget.add_class("gc-market")
         self._start_live(live, refresh_interval)
@@ -111,6 +121,37 @@ class MarketDashboard(LiveWidget):
 
         return self.message.run(act, lambda r: f"Slot {r.slot} cleared: {_result_text(r)}.")
 
+    def settle(self) -> SlotResult | None:
+        """Settle the last cleared slot: each seller's meter reports what it sold, then settle() pays."""
+        def act() -> SlotResult:
+            if self.result is None:
+                raise GridError("no slot has been cleared here yet: place orders and clear a slot first",
+                                kind="input")
+            slot = self.result.slot
+            self.client.travel_to_slot_end(slot)
+            sold: dict[str, int] = {}
+            for fill in self.result.fills:
+                seller = self.client.order(fill.ask_id).owner
+                sold[seller] = sold.get(seller, 0) + fill.wh
+            for seller, wh in sold.items():
+                if not self.client.call("readingOf", seller, slot)[0]:
+                    self.client.report(seller, slot, exported_wh=wh, imported_wh=0)
+            self.client.travel_to_settlement(slot)
+            self.client.settle(slot)
+            self.result = self.client.result(slot)
+            return self.result
+
+        return self.message.run(act, lambda r: f"Slot {r.slot} settled: {len(r.payments)} payment(s), "
+                                f"{eth_text(sum(w for *_, w in r.payments))} to the sellers.")
+
+    def withdraw(self) -> int | None:
+        """Pay the picked account its credit; the wei paid."""
+        def act() -> int:
+            amount = self.client.credit(self.account.value)
+            self.client.withdraw(sender=self.account.value)
+            return amount
+        return self.message.run(act, lambda wei: f"{self.account.value} withdrew {eth_text(wei)}.")
+
     # ------------------------------------------------------------ refresh
     def _read_and_draw(self) -> None:
         if self.client.gate_closure(self.slot) <= self.chain.timestamp():
@@ -121,6 +162,9 @@ class MarketDashboard(LiveWidget):
         self.book_display.value = book_html(self.book, self.chain)
         self.result_display.value = html.escape(f"Last clearing: slot {self.result.slot}, "
                                                 f"{_result_text(self.result)}") if self.result else ""
+        credit = self.client.credit(self.account.value)
+        self.credit_display.value = html.escape(f"{self.account.value} may withdraw {eth_text(credit)}")
+        self.withdraw_button.disabled = credit == 0
 
     def summary(self) -> str:
         """A plain-text view of the panel."""

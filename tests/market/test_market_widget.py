@@ -44,3 +44,21 @@ def test_a_generator_cannot_bid(market):
     with NothingSent(market.chain, market):
         _order(panel, "generator1", "bid", "1", "0.0002")
     assert_one_error(panel.message, "not an active consumer")
+
+
+def test_settle_pays_the_seller_and_withdraw_empties_the_credit(market):
+    panel = MarketDashboard(market, live=False)
+    _order(panel, "generator1", "ask", "1", "0.0001")
+    _order(panel, "consumer1", "bid", "1", "0.0003")
+    panel.clear()
+    result = panel.settle()
+    price = (3 * 10**11 + 10**11) // 2
+    assert result.settled and result.payments[0][2] == 1_000 * price     # delivered in full
+    panel.account.value = "generator1"
+    assert "generator1 may withdraw 0.0002 ETH" in panel.credit_display.value
+    before = market.chain.balance("generator1")
+    panel.withdraw()
+    assert panel.message.kind == "ok" and market.credit("generator1") == 0
+    assert market.chain.balance("generator1") > before
+    panel.withdraw()                                                       # nothing left: one sentence
+    assert_one_error(panel.message, "no credit to withdraw")
