@@ -89,6 +89,8 @@ contract EnergyMarket {
     mapping(address => uint256) public credit;          // wei, withdrawable
     bool private locked;
 
+    error NoRegistry(address registry);
+    error ZeroSlotLength();
     error NotAGenerator(address caller);
     error NotAConsumer(address caller);
     error ZeroAmount();
@@ -125,6 +127,8 @@ contract EnergyMarket {
     event Withdrawn(address indexed to, uint256 amountWei);
 
     constructor(address registry_, uint64 slotSeconds_, uint64 gateClosureSeconds_) {
+        if (registry_.code.length == 0) revert NoRegistry(registry_);
+        if (slotSeconds_ == 0) revert ZeroSlotLength();
         registry = IPowerGridV2(registry_);
         slotSeconds = slotSeconds_;
         gateClosureSeconds = gateClosureSeconds_;

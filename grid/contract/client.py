@@ -322,6 +322,10 @@ def _estimate(chain: Chain, rules: ContractRules, spec: FunctionSpec, who: Named
     except TxReverted as exc:
         if client is not None:
             raise client.explain(spec, who, values or [], exc.data) from None
+        custom = decode_custom_error(exc.data, abi.errors)
+        sentence = rules.error_sentence(None, spec.name, who, *custom) if custom else None
+        if sentence is not None:   # a constructor's custom error, in the contract module's words
+            raise sentence from None
         reason = decode_revert_reason(exc.data, abi.errors) or "without a reason"
         raise GridError(f"{spec.name} from {who.name} would be reverted by the contract ({reason}), so "
                         f"nothing was sent: check the arguments", kind="revert", function=spec.name) from None

@@ -52,9 +52,12 @@ class ContractRules:
         """The sentence for a revert without a reason that `check` could not explain."""
         return f"{spec.name} from {who.name} was reverted by the contract without a reason"
 
-    def error_sentence(self, client: ContractClient, function: str, who: NamedAccount, error: str,
+    def error_sentence(self, client: ContractClient | None, function: str, who: NamedAccount, error: str,
                        args: dict) -> GridError | None:
-        """The readable GridError for custom error `error(args)`; None to show it as decoded."""
+        """The readable GridError for custom error `error(args)`; None to show it as decoded.
+
+        `client` is None when a deployment's constructor reverted (there is no contract yet).
+        """
         return None
 
     def describe(self, client: ContractClient, value: Any) -> str:

@@ -33,6 +33,11 @@ def _error(text: str, kind: str, function: str) -> GridError:
 
 
 SENTENCES: dict[str, Sentence] = {
+    "NoRegistry": lambda c, f, w, a: _error(
+        f"there is no contract at {a['registry']}: give the address of a deployed PowerGridV2 as the "
+        f"registry", "input", f),
+    "ZeroSlotLength": lambda c, f, w, a: _error(
+        "a slot must last at least 1 second: give slotSeconds above 0", "input", f),
     "NotAGenerator": lambda c, f, w, a: _error(
         f"{_name(c, a['caller'])} is not an active generator in the registry, so it cannot offer energy: ask "
         f"the administrator to register it as a generator", "permission", f),

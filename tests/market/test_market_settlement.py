@@ -16,7 +16,7 @@ from platform_support import NothingSent
 from grid.compile_text import compile_source
 from grid.contract import ContractClient
 from grid.errors import GridError
-from grid.market import MeterReading, sign_reading
+from grid.market import MarketClient, MeterReading, sign_reading
 from grid.powergridv2 import PowerGridV2Client, meter_account
 
 PRICE_ASK, PRICE_BID = 100, 300           # wei/Wh: the price is (300 + 100) // 2 = 200
@@ -210,3 +210,10 @@ def test_a_reentrant_withdraw_gets_nothing_more(market, swallow):
         assert chain.balance(attacker.address) == 10_000         # paid back its own 10,000 wei, once
         assert chain.balance(market.address) == victim_credit
     assert market.credit("consumer2") == victim_credit
+
+
+@pytest.mark.parametrize("registry, slot_seconds, words", [
+    ("0x" + "22" * 20, 900, "there is no contract at"), (None, 0, "at least 1 second")])
+def test_a_market_needs_a_registry_and_slots_that_last(market, registry, slot_seconds, words):
+    with pytest.raises(GridError, match=words):
+        MarketClient.deploy(market.chain, registry or market.call("registry"), slot_seconds, 0)
