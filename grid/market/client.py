@@ -24,6 +24,7 @@ from ..chain import Chain
 from ..compiler import Artifact, load_artifact
 from ..contract import ContractClient
 from ..errors import GridError
+from ..powergridv2 import PowerGridV2Client
 from ..powergridv2.meters import meter_account
 from ..txlog import TxLogEntry
 from .book import BookOrder, Fill, OrderBook, SlotResult
@@ -41,6 +42,7 @@ class MarketClient(ContractClient):
     """Drive a deployed EnergyMarket on any `Chain`."""
 
     rules = RULES
+    registry_client: PowerGridV2Client | None = None   # the registry's client, when this toolkit deployed it
 
     def __init__(self, chain: Chain, address: str, *, artifact: Artifact | None = None,
                  **kwargs: Any) -> None:

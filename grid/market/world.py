@@ -19,4 +19,6 @@ def prosumer_market(chain: Chain, sellers: tuple[str, ...] = SELLERS, buyers: tu
         registry.register_user(user, user, "Sundsvall", can_generate=user in sellers,
                                can_consume=user in buyers)
         registry.provision_meter(user)
-    return MarketClient.deploy(chain, registry.address, slot_seconds, gate_closure_seconds)
+    market = MarketClient.deploy(chain, registry.address, slot_seconds, gate_closure_seconds)
+    market.registry_client = registry   # holds the prosumers' off-chain records
+    return market

@@ -264,8 +264,17 @@ class LiveWidget:
             self.message.show(text, "error")
             self._node_problem = text
 
+    @property
+    def parts(self) -> list[LiveWidget]:
+        """Live widgets shown inside this one, closed with it."""
+        if "_parts" not in self.__dict__:
+            self._parts: list[LiveWidget] = []
+        return self._parts
+
     def close(self) -> None:
-        """Stop refreshing (background polling and the log subscription)."""
+        """Stop refreshing (background polling and the log subscription), this widget's parts too."""
+        for part in self.parts:
+            part.close()
         self.watcher.stop()
         if self._unsubscribe is not None:
             self._unsubscribe()

@@ -40,6 +40,7 @@ import html
 import ipywidgets as widgets
 
 from ..errors import GridError
+from ..market import MarketClient
 from ..powergrid.rules import not_admin_reason, reregistration_warning
 from ..registry import UserRow, rights_text
 from ..txlog import TxLogEntry
@@ -55,6 +56,7 @@ from .common import (
     text_box,
     value_display,
 )
+from .market import MarketDashboard
 
 ALL_USERS = "__all__"            # the dispatch target meaning "every registered user"
 ALL_USERS_LABEL = "all users"
@@ -70,8 +72,11 @@ class ManagerDashboard(LiveWidget):
     """The manager platform: register and authorise users, query all users, dispatch instructions."""
 
     def __init__(self, client: PlatformClient, *, live: bool = True,
-                 refresh_interval: float = DEFAULT_REFRESH_S) -> None:
-        """Act as `client`'s account, which must be the contract's administrator to change anything."""
+                 refresh_interval: float = DEFAULT_REFRESH_S, market: MarketClient | None = None) -> None:
+        """Act as `client`'s account, which must be the contract's administrator to change anything.
+
+        With `market`, a market section shows the open slot's book and clears and settles slots.
+        """
         self.client = client
         self.chain = client.chain
         self.directory = directory_for(client)
@@ -112,6 +117,12 @@ class ManagerDashboard(LiveWidget):
         self.dispatch_button.on_click(lambda _: self.dispatch())
         self.refresh_button.on_click(lambda _: self.refresh())
         self.widget = self._layout()
+        self.market_panel = None   # the market section, when a market is given
+        if market is not None:
+            self.market_panel = MarketDashboard(market, account=client.account.name, role="operator",
+                                                live=live, refresh_interval=refresh_interval)
+            self.widget.children = (*self.widget.children, self.market_panel.widget)
+            self.parts.append(self.market_panel)
         self._start_live(live, refresh_interval)
 
     def _layout(self) -> widgets.VBox:

@@ -7,6 +7,10 @@
 
 Amounts are typed in kWh and prices in ETH/kWh; the contract counts Wh and
 wei/Wh. Every refusal is one sentence on the message line, and nothing is sent.
+The user and manager platforms show it as a section when given `market=`:
+`UserDashboard(registry, "generator1", market=market)` (role "user": orders,
+credit, withdraw) and `ManagerDashboard(registry, market=market)` (role
+"operator": the book, clearing, settlement).
 
 CSS classes:
     gc-market                 the whole widget
@@ -49,16 +53,24 @@ def _number(text: str, label: str) -> float:
 class MarketDashboard(LiveWidget):
     """Place orders for the open slot as any prosumer; see the book; clear a slot and read its result."""
 
-    def __init__(self, market: MarketClient, *, live: bool = True,
-                 refresh_interval: float = DEFAULT_REFRESH_S) -> None:
-        """A panel on `market`, acting as whichever account is picked."""
+    def __init__(self, market: MarketClient, *, account: str | None = None, role: str = "all",
+                 live: bool = True, refresh_interval: float = DEFAULT_REFRESH_S) -> None:
+        """A panel on `market`, acting as the picked account (only `account`, when given).
+
+        `role` "all" shows everything (the lesson's panel); "user" only orders, credit and
+        withdraw (the user platform's section); "operator" only the book, clearing and
+        settlement (the manager platform's section).
+        """
+        if role not in ("all", "user", "operator"):
+            raise GridError(f"role is all, user or operator, not {role!r}", kind="input")
         self.client = market
         self.chain = market.chain
         self.slot = market.next_open_slot()
         self.book: OrderBook | None = None
         self.result: SlotResult | None = None
         names = list(self.chain.accounts.names)
-        self.account = widgets.Dropdown(options=names, value=names[min(3, len(names) - 1)], description="As")
+        first = market.chain.account(account).name if account else names[min(3, len(names) - 1)]
+        self.account = widgets.Dropdown(options=names, value=first, description="As", disabled=bool(account))
         self.account.add_class("gc-market-account")
         self.side = widgets.ToggleButtons(options=[("bid (buy)", "bid"), ("ask (sell)", "ask")], value="bid")
         self.side.add_class("gc-market-side")
@@ -79,11 +91,16 @@ class MarketDashboard(LiveWidget):
         self.settle_button.on_click(lambda _: self.settle())
         self.withdraw_button.on_click(lambda _: self.withdraw())
         self.account.observe(lambda _: self.refresh(), names="value")
+        orders = widgets.VBox([widgets.HBox([self.account, self.side]),
+                               widgets.HBox([self.kwh, self.price, self.place_button])])
+        operate = widgets.HBox([self.clear_button, self.settle_button])
+        wallet = widgets.HBox([self.credit_display, self.withdraw_button])
+        parts = {"all": [orders, self.book_display, operate, self.result_display, wallet],
+                 "user": [orders, self.book_display, wallet, self.result_display],
+                 "operator": [self.book_display, operate, self.result_display]}[role]
         self.widget = widgets.VBox([
-            widgets.HTML("<h3>Market</h3>"), self.slot_display,
-            widgets.HBox([self.account, self.side]), widgets.HBox([self.kwh, self.price, self.place_button]),
-            self.book_display, widgets.HBox([self.clear_button, self.settle_button]), self.result_display,
-            widgets.HBox([self.credit_display, self.withdraw_button]), self.message.widget],
+            widgets.HTML("<h3>Market</h3>" if role == "all" else "<b>Energy market</b>"), self.slot_display,
+            *parts, self.message.widget],
             layout=widgets.Layout(border="1px solid #ccc", padding="8px"))
         self.widget.add_class("gc-market")
         self._start_live(live, refresh_interval)

@@ -45,6 +45,7 @@ from collections.abc import Iterable
 import ipywidgets as widgets
 
 from ..accounts import NamedAccount
+from ..market import MarketClient
 from ..powergrid import UserRecord
 from ..powergrid.rules import (
     NOT_REGISTERED,
@@ -68,6 +69,7 @@ from .common import (
     text_box,
     value_display,
 )
+from .market import MarketDashboard
 
 
 class UserDashboard(LiveWidget):
@@ -75,8 +77,12 @@ class UserDashboard(LiveWidget):
 
     def __init__(self, client: PlatformClient, account: str | NamedAccount | None = None, *,
                  accounts: Iterable[str | NamedAccount] | None = None, live: bool = True,
-                 refresh_interval: float = DEFAULT_REFRESH_S) -> None:
-        """Show `account` (default: the first offered); `accounts` limits the picker (default: all)."""
+                 refresh_interval: float = DEFAULT_REFRESH_S, market: MarketClient | None = None) -> None:
+        """Show `account` (default: the first offered); `accounts` limits the picker (default: all).
+
+        With `market` (an EnergyMarket on the same PowerGridV2), a market section lets the user
+        place orders for the open slot and withdraw its credit.
+        """
         self.client = client
         self.chain = client.chain
         self.directory = directory_for(client)
@@ -139,6 +145,12 @@ class UserDashboard(LiveWidget):
         self.sell_button.on_click(lambda _: self.sell())
         self.consume_button.on_click(lambda _: self.consume())
         self.widget = self._layout()
+        self.market_panel = None   # the market section, when a market is given
+        if market is not None:
+            self.market_panel = MarketDashboard(market, account=self.account.name, role="user", live=live,
+                                                refresh_interval=refresh_interval)
+            self.widget.children = (*self.widget.children, self.market_panel.widget)
+            self.parts.append(self.market_panel)
         self._start_live(live, refresh_interval)
 
     def _layout(self) -> widgets.VBox:
@@ -220,6 +232,8 @@ class UserDashboard(LiveWidget):
         self.account = self.chain.account(change["new"])
         self.user_client = self.client.using(self.account)
         self._queries = reader(self.client, self.account)
+        if self.market_panel is not None:
+            self.market_panel.account.value = self.account.name
         self.message.clear()
         self.refresh()
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from platform_support import NothingSent, assert_one_error
 
-from grid.widgets import MarketDashboard
+from grid.powergridv2 import PowerGridV2Client
+from grid.widgets import ManagerDashboard, MarketDashboard, UserDashboard
 
 pytestmark = pytest.mark.usefixtures("close_dashboards")
 
@@ -62,3 +63,24 @@ def test_settle_pays_the_seller_and_withdraw_empties_the_credit(market):
     assert market.chain.balance("generator1") > before
     panel.withdraw()                                                       # nothing left: one sentence
     assert_one_error(panel.message, "no credit to withdraw")
+
+
+def test_the_user_and_manager_platforms_trade_on_the_market(market):
+    registry = PowerGridV2Client(market.chain, market.call("registry"))
+    manager = ManagerDashboard(registry, live=False, market=market)
+    seller = UserDashboard(registry, "generator1", live=False, market=market)
+    buyer = UserDashboard(registry, "consumer1", live=False, market=market)
+    assert seller.market_panel.account.disabled and seller.market_panel.account.value == "generator1"
+    assert seller.market_panel.widget in seller.widget.children
+    _order(seller.market_panel, "generator1", "ask", "1", "0.0001")
+    _order(buyer.market_panel, "consumer1", "bid", "0.4", "0.0003")
+    result = manager.market_panel.clear()
+    assert (result.volume, result.price) == (400, 2 * 10**11)
+    manager.market_panel.settle()
+    seller.market_panel.refresh()
+    assert "generator1 may withdraw 8e-05 ETH" in seller.market_panel.credit_display.value   # 400 Wh x 2e11
+    buyer.select("consumer2")
+    assert buyer.market_panel.account.value == "consumer2"
+    for dashboard in (manager, seller, buyer):
+        dashboard.close()
+    assert not seller.market_panel.watcher.running
