@@ -9,7 +9,7 @@ that would revert is not sent), and reverts are decoded from their payload.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..accounts import NamedAccount
@@ -64,3 +64,29 @@ class ContractRules:
         """How sentences name an address: the account name when the chain knows it."""
         chain = client.chain
         return chain.account(value).name if isinstance(value, str) and value in chain.accounts else str(value)
+
+
+# A custom error's sentence: (client, function, sender, the error's arguments by name) -> GridError.
+Sentence = Callable[[Any, str, NamedAccount, dict], GridError]
+
+
+class ErrorSentences(ContractRules):
+    """The rules of a contract whose custom errors say why: one sentence per error, by name."""
+
+    sentences: Mapping[str, Sentence] = {}
+
+    def error_sentence(self, client: ContractClient | None, function: str, who: NamedAccount, error: str,
+                       args: dict) -> GridError | None:
+        make = self.sentences.get(error)
+        return None if make is None else make(client, function, who, args)
+
+
+def named(client: ContractClient, address: str) -> str:
+    """How a sentence names `address`: the account name when the chain knows it."""
+    return client.rules.describe(client, address)
+
+
+def refusal(text: str, kind: str, function: str) -> GridError:
+    """A contract's refusal of `function`, in one sentence."""
+    return GridError(text, kind=kind, function=function)
+

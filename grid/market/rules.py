@@ -5,103 +5,91 @@ refused order, clearing, reading or withdrawal is explained and never mined.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
-from ..accounts import NamedAccount
-from ..contract import ContractRules
-from ..errors import GridError
+from ..contract import ErrorSentences, Sentence, named, refusal
 from .units import energy_text, eth_text
-
-if TYPE_CHECKING:  # the client imports this module: only type checkers need the reverse
-    from .client import MarketClient
-
-Sentence = Callable[["MarketClient", str, NamedAccount, dict], GridError]
 
 
 def _when(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def _name(client: MarketClient, address: str) -> str:
-    return client.rules.describe(client, address)
 
 
-def _error(text: str, kind: str, function: str) -> GridError:
-    return GridError(text, kind=kind, function=function)
 
 
 SENTENCES: dict[str, Sentence] = {
-    "NoRegistry": lambda c, f, w, a: _error(
+    "NoRegistry": lambda c, f, w, a: refusal(
         f"there is no contract at {a['registry']}: give the address of a deployed PowerGridV2 as the "
         f"registry", "input", f),
-    "ZeroSlotLength": lambda c, f, w, a: _error(
+    "ZeroSlotLength": lambda c, f, w, a: refusal(
         "a slot must last at least 1 second: give slotSeconds above 0", "input", f),
-    "NotAGenerator": lambda c, f, w, a: _error(
-        f"{_name(c, a['caller'])} is not an active generator in the registry, so it cannot offer energy: ask "
+    "NotAGenerator": lambda c, f, w, a: refusal(
+        f"{named(c, a['caller'])} is not an active generator in the registry, so it cannot offer energy: ask "
         f"the administrator to register it as a generator", "permission", f),
-    "NotAConsumer": lambda c, f, w, a: _error(
-        f"{_name(c, a['caller'])} is not an active consumer in the registry, so it cannot bid: ask the "
+    "NotAConsumer": lambda c, f, w, a: refusal(
+        f"{named(c, a['caller'])} is not an active consumer in the registry, so it cannot bid: ask the "
         f"administrator to register it as a consumer", "permission", f),
-    "ZeroAmount": lambda c, f, w, a: _error("an order must be for more than 0 Wh: give the energy in Wh",
+    "ZeroAmount": lambda c, f, w, a: refusal("an order must be for more than 0 Wh: give the energy in Wh",
                                             "input", f),
-    "ZeroPrice": lambda c, f, w, a: _error("a bid's maximum price must be above 0: give it in wei per Wh",
+    "ZeroPrice": lambda c, f, w, a: refusal("a bid's maximum price must be above 0: give it in wei per Wh",
                                            "input", f),
-    "EscrowMismatch": lambda c, f, w, a: _error(
+    "EscrowMismatch": lambda c, f, w, a: refusal(
         f"a bid must escrow exactly energy x maximum price = {eth_text(a['expectedWei'])}, and "
         f"{eth_text(a['sentWei'])} was sent: send exactly that much", "input", f),
-    "GateClosed": lambda c, f, w, a: _error(
+    "GateClosed": lambda c, f, w, a: refusal(
         f"slot {a['slot']}'s gate closed at {_when(a['closedAt'])}: orders for it are no longer taken, so "
         f"choose a later slot (the next open one is {c.next_open_slot()})", "revert", f),
-    "GateStillOpen": lambda c, f, w, a: _error(
+    "GateStillOpen": lambda c, f, w, a: refusal(
         f"slot {a['slot']} is still taking orders until {_when(a['closesAt'])}: clear it after gate closure",
         "revert", f),
-    "SlotFull": lambda c, f, w, a: _error(
+    "SlotFull": lambda c, f, w, a: refusal(
         f"slot {a['slot']} already has {a['limit']} orders, the most one clearing can handle within a block: "
         f"choose another slot", "revert", f),
-    "NoSuchOrder": lambda c, f, w, a: _error(f"there is no order {a['orderId']}: check the order number",
+    "NoSuchOrder": lambda c, f, w, a: refusal(f"there is no order {a['orderId']}: check the order number",
                                              "input", f),
-    "NotYourOrder": lambda c, f, w, a: _error(
-        f"order {a['orderId']} belongs to {_name(c, a['owner'])}: only its owner may cancel it",
+    "NotYourOrder": lambda c, f, w, a: refusal(
+        f"order {a['orderId']} belongs to {named(c, a['owner'])}: only its owner may cancel it",
         "permission", f),
-    "AlreadyCancelled": lambda c, f, w, a: _error(f"order {a['orderId']} is already cancelled", "revert", f),
-    "AlreadyCleared": lambda c, f, w, a: _error(
+    "AlreadyCancelled": lambda c, f, w, a: refusal(f"order {a['orderId']} is already cancelled", "revert", f),
+    "AlreadyCleared": lambda c, f, w, a: refusal(
         f"slot {a['slot']} is already cleared: read its result instead (clearing happens once)", "revert", f),
-    "NotCleared": lambda c, f, w, a: _error(f"slot {a['slot']} is not cleared yet: clear it first",
+    "NotCleared": lambda c, f, w, a: refusal(f"slot {a['slot']} is not cleared yet: clear it first",
                                             "revert", f),
-    "AlreadySettled": lambda c, f, w, a: _error(
+    "AlreadySettled": lambda c, f, w, a: refusal(
         f"slot {a['slot']} is already settled: its payments are final, read them instead", "revert", f),
-    "TooEarlyToSettle": lambda c, f, w, a: _error(
+    "TooEarlyToSettle": lambda c, f, w, a: refusal(
         f"slot {a['slot']} can be settled from {_when(a['settlesFrom'])}, once the meters have had a slot to "
         f"report: wait until then", "revert", f),
-    "ReadingTooEarly": lambda c, f, w, a: _error(
+    "ReadingTooEarly": lambda c, f, w, a: refusal(
         f"slot {a['slot']} ends at {_when(a['slotEnds'])}: a meter can report it only after it ends",
         "revert", f),
-    "ReadingExists": lambda c, f, w, a: _error(
-        f"{_name(c, a['user'])}'s reading for slot {a['slot']} is already in: a reading counts once, so this "
+    "ReadingExists": lambda c, f, w, a: refusal(
+        f"{named(c, a['user'])}'s reading for slot {a['slot']} is already in: a reading counts once, so this "
         f"is a replay", "revert", f),
-    "NoMeter": lambda c, f, w, a: _error(
-        f"{_name(c, a['user'])} has no meter bound in the registry: ask the administrator to bind one",
+    "NoMeter": lambda c, f, w, a: refusal(
+        f"{named(c, a['user'])} has no meter bound in the registry: ask the administrator to bind one",
         "permission", f),
-    "BadSignature": lambda c, f, w, a: _error(
+    "BadSignature": lambda c, f, w, a: refusal(
         "the reading's signature is not a valid 65-byte signature: sign it with the meter's key (EIP-712)",
         "input", f),
-    "WrongMeter": lambda c, f, w, a: _error(
-        f"the reading for {_name(c, a['user'])} was signed by {_name(c, a['signer'])}, not by its bound "
-        f"meter {_name(c, a['meter'])}: a forged or altered reading is refused", "permission", f),
-    "NothingToWithdraw": lambda c, f, w, a: _error(
-        f"{_name(c, a['caller'])} has no credit to withdraw: credits come from refunds and settlements",
+    "WrongMeter": lambda c, f, w, a: refusal(
+        f"the reading for {named(c, a['user'])} was signed by {named(c, a['signer'])}, not by its bound "
+        f"meter {named(c, a['meter'])}: a forged or altered reading is refused", "permission", f),
+    "NothingToWithdraw": lambda c, f, w, a: refusal(
+        f"{named(c, a['caller'])} has no credit to withdraw: credits come from refunds and settlements",
         "revert", f),
-    "PaymentFailed": lambda c, f, w, a: _error(
-        f"paying {eth_text(a['amountWei'])} to {_name(c, a['to'])} failed (its code refused the ether): "
+    "PaymentFailed": lambda c, f, w, a: refusal(
+        f"paying {eth_text(a['amountWei'])} to {named(c, a['to'])} failed (its code refused the ether): "
         f"withdraw from an account that accepts payments", "revert", f),
-    "Reentered": lambda c, f, w, a: _error("withdraw was called again during its own payment: refused",
+    "Reentered": lambda c, f, w, a: refusal("withdraw was called again during its own payment: refused",
                                            "revert", f),
 }
 
 
-class MarketRules(ContractRules):
+class MarketRules(ErrorSentences):
     """Names EnergyMarket's parameters and turns its custom errors into sentences."""
 
     labels: Mapping[str, str] = {
@@ -110,11 +98,8 @@ class MarketRules(ContractRules):
         "user": "the user's address", "exportedWh": "the exported energy in Wh",
         "importedWh": "the imported energy in Wh", "signature": "the meter's signature",
     }
+    sentences = SENTENCES
 
-    def error_sentence(self, client: MarketClient, function: str, who: NamedAccount, error: str,
-                       args: dict) -> GridError | None:
-        make = SENTENCES.get(error)
-        return None if make is None else make(client, function, who, args)
 
 
 RULES = MarketRules()

@@ -4,17 +4,15 @@ from __future__ import annotations
 import pytest
 
 from grid.chain import connect
-from grid.market.world import BUYERS, SELLERS, prosumer_market
+from grid.market.world import prosumer_market
 
 CHAINS = ["tester", pytest.param("anvil", marks=pytest.mark.anvil)]
-__all__ = ["BUYERS", "SELLERS", "build_market"]
-build_market = prosumer_market
 
 
 @pytest.fixture(scope="module", params=CHAINS)
 def market_world(request):
     with connect(request.param, accounts=12) as chain:
-        yield chain, build_market(chain)
+        yield chain, prosumer_market(chain)
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ comparing the price, the volume, every fill in order, and every refund.
 from __future__ import annotations
 
 import pytest
-from conftest import BUYERS, SELLERS, build_market
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from market_model import ModelOrder, clear
 
 from grid.chain import connect
+from grid.market.world import BUYERS, SELLERS, prosumer_market
 
 
 def place(market, slot, book):
@@ -76,7 +76,7 @@ ORDER = st.tuples(st.sampled_from(["bid", "ask"]), st.integers(0, 3), st.integer
 @pytest.fixture(scope="module")
 def anvil_market():
     with connect("anvil", accounts=12) as chain:
-        yield build_market(chain)
+        yield prosumer_market(chain)
 
 
 @pytest.mark.anvil

@@ -8,7 +8,6 @@ from __future__ import annotations
 import random
 
 import pytest
-from conftest import BUYERS, SELLERS
 from eth_utils import keccak
 from market_model import ModelOrder, clear, settle
 from platform_support import NothingSent
@@ -17,6 +16,7 @@ from grid.compile_text import compile_source
 from grid.contract import ContractClient
 from grid.errors import GridError
 from grid.market import MarketClient, MeterReading, sign_reading
+from grid.market.world import BUYERS, SELLERS
 from grid.powergridv2 import PowerGridV2Client, meter_account
 
 PRICE_ASK, PRICE_BID = 100, 300           # wei/Wh: the price is (300 + 100) // 2 = 200

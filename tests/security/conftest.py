@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from lab.invariants import METERS, Target, deploy
-
-__all__ = ["METERS", "Target", "deploy"]
+from lab.invariants import deploy
 
 
 @pytest.fixture
