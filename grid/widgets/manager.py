@@ -56,7 +56,7 @@ from .common import (
     text_box,
     value_display,
 )
-from .market import MarketDashboard
+from .market import market_section
 
 ALL_USERS = "__all__"            # the dispatch target meaning "every registered user"
 ALL_USERS_LABEL = "all users"
@@ -117,12 +117,8 @@ class ManagerDashboard(LiveWidget):
         self.dispatch_button.on_click(lambda _: self.dispatch())
         self.refresh_button.on_click(lambda _: self.refresh())
         self.widget = self._layout()
-        self.market_panel = None   # the market section, when a market is given
-        if market is not None:
-            self.market_panel = MarketDashboard(market, account=client.account.name, role="operator",
-                                                live=live, refresh_interval=refresh_interval)
-            self.widget.children = (*self.widget.children, self.market_panel.widget)
-            self.parts.append(self.market_panel)
+        self.market_panel = market_section(self, market, client.account.name, "operator", live=live,
+                                           refresh_interval=refresh_interval)
         self._start_live(live, refresh_interval)
 
     def _layout(self) -> widgets.VBox:

@@ -216,3 +216,15 @@ def book_html(book: OrderBook, chain) -> str:
         for o in book.bids + book.asks) or "<tr><td colspan='5'><i>No orders yet.</i></td></tr>"
     return ("<table><thead><tr><th>order</th><th>side</th><th>who</th><th>energy</th><th>price</th></tr>"
             f"</thead><tbody>{rows}</tbody></table>")
+
+
+def market_section(host: LiveWidget, market: MarketClient | None, account: str, role: str, *, live: bool,
+                   refresh_interval: float) -> MarketDashboard | None:
+    """A platform's market section: a panel for `account` in `role`, shown under `host` and closed with it."""
+    if market is None:
+        return None
+    panel = MarketDashboard(market, account=account, role=role, live=live, refresh_interval=refresh_interval)
+    host.widget.children = (*host.widget.children, panel.widget)
+    host.parts.append(panel)
+    return panel
+

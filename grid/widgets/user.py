@@ -69,7 +69,7 @@ from .common import (
     text_box,
     value_display,
 )
-from .market import MarketDashboard
+from .market import market_section
 
 
 class UserDashboard(LiveWidget):
@@ -145,12 +145,8 @@ class UserDashboard(LiveWidget):
         self.sell_button.on_click(lambda _: self.sell())
         self.consume_button.on_click(lambda _: self.consume())
         self.widget = self._layout()
-        self.market_panel = None   # the market section, when a market is given
-        if market is not None:
-            self.market_panel = MarketDashboard(market, account=self.account.name, role="user", live=live,
-                                                refresh_interval=refresh_interval)
-            self.widget.children = (*self.widget.children, self.market_panel.widget)
-            self.parts.append(self.market_panel)
+        self.market_panel = market_section(self, market, self.account.name, "user", live=live,
+                                           refresh_interval=refresh_interval)
         self._start_live(live, refresh_interval)
 
     def _layout(self) -> widgets.VBox:
