@@ -184,8 +184,12 @@ class ContractClient:
         return tuple(out)
 
     def events(self, name: str | tuple[str, ...] | None = None, first_block: int = 0,
-               last_block: int | str = "latest") -> list[DecodedEvent]:
-        """The events this contract emitted in blocks first..last (all, or those named), oldest first."""
+               last_block: int | str = "latest", *, topics: list | None = None) -> list[DecodedEvent]:
+        """The events this contract emitted in blocks first..last (all, or those named), oldest first.
+
+        `topics` filters on indexed arguments, as eth_getLogs does: position k is topic k + 1
+        (a 32-byte value, a list of them for "any of", or None for any).
+        """
         names = (name,) if isinstance(name, str) else name
         wanted = [topic for topic, event in self.abi.events.items() if names is None or event.name in names]
         if names is not None and len({self.abi.events[t].name for t in wanted}) < len(set(names)):
@@ -194,7 +198,7 @@ class ContractClient:
         if not wanted:
             return []
         out = []
-        for log in self.chain.logs(self.address, first_block, last_block, topics=[wanted]):
+        for log in self.chain.logs(self.address, first_block, last_block, topics=[wanted, *(topics or [])]):
             event = self.abi.events[log.topics[0]]
             out.append(DecodedEvent(event.name, event.decode(log.topics, log.data), log.address,
                                     event.signature, log.block_number, log.tx_hash))

@@ -178,10 +178,11 @@ class MarketClient(ContractClient):
         fills = tuple(Fill(*self.call("fillAt", slot, i)) for i in range(self.call("fillCount", slot)))
         deliveries, payments, readings = [], [], {}
         if cleared or settled:
-            for event in self.events(("Delivered", "Paid", "ReadingSubmitted")):
+            topic = slot.to_bytes(32, "big")   # the indexed slot: the node filters, not us
+            found = (self.events(("Delivered", "Paid"), topics=[topic])
+                     + self.events("ReadingSubmitted", topics=[None, topic]))
+            for event in found:
                 a = event.args
-                if a["slot"] != slot:
-                    continue
                 if event.name == "Delivered":
                     deliveries.append((a["seller"], a["matchedWh"], a["deliveredWh"]))
                 elif event.name == "Paid":

@@ -217,3 +217,19 @@ def test_a_reentrant_withdraw_gets_nothing_more(market, swallow):
 def test_a_market_needs_a_registry_and_slots_that_last(market, registry, slot_seconds, words):
     with pytest.raises(GridError, match=words):
         MarketClient.deploy(market.chain, registry or market.call("registry"), slot_seconds, 0)
+
+
+def test_a_slots_result_holds_only_that_slots_deliveries_payments_and_readings(market):
+    first = _one_trade(market, wh=1_000)
+    market.report("generator1", first, exported_wh=1_000, imported_wh=0)
+    second = _one_trade(market, wh=300)
+    market.report("generator1", second, exported_wh=100, imported_wh=0)
+    market.travel_to_settlement(second)
+    market.settle(first)
+    market.settle(second)
+    g1 = market.chain.account("generator1").address
+    for slot, matched, delivered in ((first, 1_000, 1_000), (second, 300, 100)):
+        result = market.result(slot)
+        assert result.deliveries == ((g1, matched, delivered),)
+        assert [w for *_, w in result.payments] == [delivered * 200]
+        assert result.readings == {g1: (delivered, 0)}
