@@ -2,8 +2,9 @@
 
 The thesis's chapter-5 story, played by people at two pages of `make app`:
 the manager registers a generator and a consumer; the generator sells 100
-units before generating, then records 10 units generated (section 5.2.2);
-the consumer uses 30 units; the manager dispatches "stop". After every step
+kWh before generating, then records 10 kWh generated (section 5.2.2, whose
+"units" the platforms type and show as kWh); the consumer uses 30 kWh; the
+manager dispatches "stop". After every step
 the other page must show the change by itself (a different Voila kernel, so
 only the chain connects them), and a screenshot is saved under
 test-output/<test name>/.
@@ -196,22 +197,22 @@ def test_two_platforms_in_a_real_browser(browser, app, shots):
         expect(user.locator(".gc-user-generation")).to_have_text("0")
         shots(user, "user_bad_amount_one_sentence")
 
-        # 4. The generator sells 100 units to the consumer before generating any (Transfer).
+        # 4. The generator sells 100 kWh to the consumer before generating any (Transfer).
         user.locator(".gc-user-sell-amount input").fill(str(SOLD))
         user.locator(".gc-user-sell-button").click()
-        expect(user.locator(".gc-user-message .gc-message-ok")).to_contain_text(f"sold {SOLD} unit")
+        expect(user.locator(".gc-user-message .gc-message-ok")).to_contain_text(f"sold {SOLD} kWh")
         expect(user.locator(".gc-user-generation")).to_have_text(str(GENERATION_AFTER_SALE))
         shots(user, "generator_sold_before_generating")
 
-        # 5. ... then records 10 units generated (GeneratePower).
+        # 5. ... then records 10 kWh generated (GeneratePower).
         user.locator(".gc-user-generate-amount input").fill(str(GENERATED))
         user.locator(".gc-user-generate-button").click()
-        expect(user.locator(".gc-user-message .gc-message-ok")).to_contain_text(f"recorded {GENERATED} unit")
+        expect(user.locator(".gc-user-message .gc-message-ok")).to_contain_text(f"recorded {GENERATED} kWh")
         expect(user.locator(".gc-user-generation")).to_have_text(str(GENERATION_AFTER_GENERATE))
         expect(user.locator(".gc-user-total-generation")).to_have_text(str(TOTAL_GENERATION))
         shots(user, "generator_recorded_generation")
 
-        # 6. The consumer (picked on the same page) uses 30 of its 100 units (PowerConsume).
+        # 6. The consumer (picked on the same page) uses 30 of its 100 kWh (PowerConsume).
         user.locator(".gc-user-account select").select_option("consumer1")
         expect(user.locator(".gc-user-name")).to_have_text("PowerUserOne")
         expect(user.locator(".gc-user-remaining")).to_have_text(str(REMAINING_AFTER_SALE))
@@ -220,7 +221,7 @@ def test_two_platforms_in_a_real_browser(browser, app, shots):
         expect(user.locator(".gc-user-consume-button")).to_be_enabled()
         user.locator(".gc-user-consume-amount input").fill(str(CONSUMED))
         user.locator(".gc-user-consume-button").click()
-        expect(user.locator(".gc-user-message .gc-message-ok")).to_contain_text(f"consumed {CONSUMED} unit")
+        expect(user.locator(".gc-user-message .gc-message-ok")).to_contain_text(f"consumed {CONSUMED} kWh")
         expect(user.locator(".gc-user-remaining")).to_have_text(str(REMAINING_AFTER_USE))
         expect(user.locator(".gc-user-total-use")).to_have_text(str(TOTAL_USE))
         expect(user.locator(".gc-user-dispatch")).to_have_text("")

@@ -103,7 +103,7 @@ def test_re_registering_a_user_says_what_it_would_erase_and_needs_reset(node):
     client.generate_power(2500, sender="generator1")
     with pytest.raises(GridError) as warned:
         client.register_user("generator1", "G1", "Sundsvall", can_generate=True, can_consume=True)
-    assert "2.500 kWh" in str(warned.value) and "reset=True" in str(warned.value)
+    assert "2.5 kWh (2,500 Wh)" in str(warned.value) and "reset=True" in str(warned.value)
     assert client.generation_balance(sender="generator1") == 2500          # nothing was sent
     client.register_user("generator1", "G1", "Sundsvall", can_generate=True, can_consume=True, reset=True)
     assert client.generation_balance(sender="generator1") == 0              # the seed's flaw, confirmed

@@ -201,7 +201,7 @@ BAD_ACTIONS = [
     ("generator1", "Transfer", ("generator2", "5"), "no consumption right"),
     ("generator1", "empower", ("user5", "Mallory", "Sundsvall", True, True), "only the administrator"),
     ("consumer1", "PowerDispatch", ("consumer2", "stop"), "only the administrator"),
-    ("consumer2", "PowerConsume", ("5",), "has only 0 unit"),
+    ("consumer2", "PowerConsume", ("5",), "has only 0 kWh (0 Wh)"),
     ("generator1", "PowerConsume", ("1",), "no consumption right"),
     ("admin", "empower", ("user5", "", "Sundsvall", True, False), "is empty"),
     ("admin", "GetTotalGeneration", ("0xzz",), "is not an address"),
@@ -366,6 +366,6 @@ def test_empower_on_a_registered_user_asks_first_and_a_second_press_sends(consol
     console.select_account("admin")
     first = console.run("empower", ADDRESS["consumer1"], "PowerUserOne", "Sundsvall", False, True)
     assert not first.ok and "press empower again" in console.message.text
-    assert "0.040 kWh" in console.message.text and client.remaining_power(sender="consumer1") == 40
+    assert "0.04 kWh (40 Wh)" in console.message.text and client.remaining_power(sender="consumer1") == 40
     second = console.run("empower", ADDRESS["consumer1"], "PowerUserOne", "Sundsvall", False, True)
     assert second.ok and client.remaining_power(sender="consumer1") == 0   # the seed's flaw, confirmed

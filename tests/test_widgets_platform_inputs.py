@@ -20,9 +20,11 @@ BAD_AMOUNTS = [
     ("-5", "negative"),
     ("0", "above 0"),
     (str(2**256), "too large"),
-    ("abc", "whole number"),
-    ("", "whole number"),
-    ("1.5", "whole number"),
+    ("abc", "amount in kWh"),
+    ("", "missing"),
+    ("1.2345", "three decimals"),      # finer than 1 Wh: refused, never rounded
+    ("0.0004", "finer than the contract counts"),
+    ("1e3", "amount in kWh"),
 ]
 
 
@@ -49,12 +51,23 @@ def test_an_amount_beyond_int256_is_refused_for_generation(client, chain):
 
 
 def test_consuming_more_than_bought_sends_nothing(client, chain):
-    client.sell_power("consumer1", 5, sender="generator1")
+    client.sell_power("consumer1", 5_000, sender="generator1")   # 5 kWh, in Wh
     consumer = UserDashboard(client, "consumer1", live=False)
-    consumer.consume_amount.value = "6"
+    consumer.consume_amount.value = "5.001"
     with NothingSent(chain, client):
         consumer.consume_button.click()
-    assert_one_error(consumer.message, "only 5 unit")
+    assert_one_error(consumer.message, "only 5 kWh (5,000 Wh)")
+
+
+@pytest.mark.parametrize("typed, wh", [("0.5", 500), ("2,25", 2_250), ("0.001", 1), ("12", 12_000)])
+def test_typed_kwh_reach_the_chain_as_exact_wh(client, chain, typed, wh):
+    generator = UserDashboard(client, "generator1", live=False)
+    generator.sell_buyer.value = "consumer1"
+    generator.sell_amount.value = typed
+    generator.sell_button.click()
+    assert generator.message.kind == "ok", generator.message.text
+    assert client.remaining_power(sender="consumer1") == wh          # read from the chain
+    assert generator.message.text.startswith(f"generator1 sold {typed.replace(',', '.')} kWh to consumer1")
 
 
 def _wrong_checksum(address: str) -> str:

@@ -4,8 +4,8 @@ Both are driven through their Python API on eth-tester and anvil.
 
 Expected values come from the thesis's cast (grid.powergrid.cast.CAST, from data/thesis_cast.json) and the
 arithmetic of section 5.2.2 (sell 100 before generating: -100; generate 10:
--90; ...), or from the client/storage read independently, never from the
-widget under test. Every bad input must show one sentence and send nothing.
+-90; ...), typed and shown in kWh while the chain counts Wh (1 kWh = 1,000 Wh),
+or from the client/storage read independently, never from the widget under test. Every bad input must show one sentence and send nothing.
 """
 from __future__ import annotations
 
@@ -82,7 +82,8 @@ def test_manager_registers_and_users_act_the_thesis_scenario(fresh, chain):
     assert [c1[k] for k in ("generation", "total-generation", "remaining", "total-use", "dispatch")] == \
         ["0", "0", "70", "30", "stop"]
     # The chain agrees, read independently through storage.
-    assert fresh.user_record("generator1").generation_balance == -90
+    assert fresh.user_record("generator1").generation_balance == -90 * 1000   # Wh on chain
+    assert fresh.user_record("consumer1").total_use == 30 * 1000
     assert fresh.user_record("consumer2").dispatch == "stop"
     row = "PowerProviderOne | generator1 | Sundsvall | generator | -90 | 10 | 0 | 0 | stop"
     assert row in manager.summary()
@@ -108,7 +109,7 @@ def test_registering_again_asks_first_then_says_the_balances_were_reset(client, 
     fill_register(manager, "consumer1", "PowerUserOne", "Sundsvall", True, True)
     manager.register_button.click()     # the first press only warns: nothing is sent
     assert manager.message.kind == "error" and "press Register again" in manager.message.text
-    assert "0.100 kWh" in manager.message.text and client.remaining_power(sender="consumer1") == 100
+    assert "0.1 kWh (100 Wh)" in manager.message.text and client.remaining_power(sender="consumer1") == 100
     fill_register(manager, "consumer1", "PowerUserOne", "Västerås", True, True)
     manager.register_button.click()     # a changed form is a new request: it warns again
     assert manager.message.kind == "error" and client.remaining_power(sender="consumer1") == 100
@@ -158,7 +159,7 @@ def test_rights_are_shown_and_unavailable_actions_disabled(client, chain):
 
 
 def test_the_account_picker_switches_user(client, chain):
-    client.sell_power("consumer2", 40, sender="generator2")
+    client.sell_power("consumer2", 40_000, sender="generator2")   # 40 kWh, in Wh
     dash = UserDashboard(client, "generator2", accounts=["generator2", "consumer2"], live=False)
     assert list(dash.account_picker.options) == ["generator2", "consumer2"]
     assert shown(dash.generation_display) == "-40"
@@ -214,15 +215,15 @@ def test_live_refresh_on_a_running_event_loop(client, chain):
     async def scenario():
         dash = UserDashboard(other, "consumer1", live=True, refresh_interval=0.05)
         assert dash.watcher.running
-        client.sell_power("consumer1", 12, sender="generator1")   # another "page"
+        client.sell_power("consumer1", 12_500, sender="generator1")   # 12.5 kWh, from another "page"
         for _ in range(100):
             await asyncio.sleep(0.05)
-            if shown(dash.remaining_display) == "12":
+            if shown(dash.remaining_display) == "12.5":
                 break
         dash.close()
         return shown(dash.remaining_display), dash.watcher.running
 
-    assert asyncio.run(scenario()) == ("12", False)
+    assert asyncio.run(scenario()) == ("12.5", False)
 
 
 def test_live_is_a_no_op_without_an_event_loop(client):
@@ -239,7 +240,7 @@ def _node_down_checks(own, stop):
     client = PowerGridClient.deploy(own)
     for account, name, place, generate, consume in CAST:
         client.register_user(account, name, place, can_generate=generate, can_consume=consume)
-    client.sell_power("consumer1", 50, sender="generator1")
+    client.sell_power("consumer1", 50_000, sender="generator1")   # 50 kWh
     manager = ManagerDashboard(client, live=False)
     generator = UserDashboard(client, "generator1", live=False)
     consumer = UserDashboard(client, "consumer1", live=False)
@@ -270,7 +271,7 @@ def _node_down_checks(own, stop):
     assert len(client.log.transactions) == logged
     # The values shown are the last ones read, not a half-updated view.
     assert shown(consumer.remaining_display) == "50"
-    assert "50" in consumer.summary()
+    assert "remaining purchased power: 50 kWh" in consumer.summary()
 
 
 @pytest.mark.anvil
@@ -330,13 +331,13 @@ def test_a_flapping_node_is_said_once_then_cleared(client, chain, monkeypatch):
     monkeypatch.setattr(type(chain), "block_number", down)
     user.refresh()
     assert_one_error(user.message, "cannot reach the Ethereum node")
-    user.message.show("generator1 sold 1 unit(s)", "ok")   # a later message is not overwritten
+    user.message.show("generator1 sold 0.001 kWh", "ok")   # a later message is not overwritten
     user.watcher.poll()
     user.refresh()
-    assert user.message.text == "generator1 sold 1 unit(s)"
+    assert user.message.text == "generator1 sold 0.001 kWh"
     monkeypatch.setattr(type(chain), "block_number", real)
     user.refresh()
-    assert user.message.text == "generator1 sold 1 unit(s)"  # still not the node's business
+    assert user.message.text == "generator1 sold 0.001 kWh"  # still not the node's business
     monkeypatch.setattr(type(chain), "block_number", down)
     user.refresh()
     monkeypatch.setattr(type(chain), "block_number", real)

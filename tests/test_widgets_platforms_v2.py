@@ -46,25 +46,25 @@ def test_the_platforms_trade_through_meters_on_v2(v2, chain):
     assert [rows[chain.account(a).address]["name"] for a, *_ in CAST] == [name for _, name, *_ in CAST]
     assert _on_chain(v2, "generator1")[5] == meter_account(chain, "generator1").address
 
-    generator.generate_amount.value = "500"
+    generator.generate_amount.value = "5.5"            # kWh on the screen; 5,500 Wh on chain
     generator.generate_button.click()
-    assert generator.message.kind == "ok" and "generator1-meter recorded 500" in generator.message.text
+    assert generator.message.kind == "ok" and "generator1-meter recorded 5.5 kWh" in generator.message.text
     generator.sell_buyer.value = "consumer1"
-    generator.sell_amount.value = "200"
+    generator.sell_amount.value = "2"
     generator.sell_button.click()
     assert generator.message.kind == "ok", generator.message.text
-    consumer.consume_amount.value = "50"
+    consumer.consume_amount.value = "0.5"
     consumer.consume_button.click()
     assert consumer.message.kind == "ok", consumer.message.text
-    assert _on_chain(v2, "generator1")[:2] == (500 - 200, 500)
-    assert _on_chain(v2, "consumer1")[2:4] == (200 - 50, 50)
-    assert shown(generator.generation_display) == "300" and shown(consumer.remaining_display) == "150"
+    assert _on_chain(v2, "generator1")[:2] == (5_500 - 2_000, 5_500)
+    assert _on_chain(v2, "consumer1")[2:4] == (2_000 - 500, 500)
+    assert shown(generator.generation_display) == "3.5" and shown(consumer.remaining_display) == "1.5"
 
     # Selling more than was generated is refused in one sentence; nothing is sent.
-    generator.sell_amount.value = "301"
+    generator.sell_amount.value = "3.501"
     with NothingSent(chain, v2):
         generator.sell_button.click()
-    assert_one_error(generator.message, "not yet sold", "300 Wh", "301 Wh")
+    assert_one_error(generator.message, "not yet sold", "3.5 kWh (3,500 Wh)", "3.501 kWh (3,501 Wh)")
 
 
 def test_registering_again_keeps_balances_and_needs_no_confirmation(v2, chain):
@@ -77,7 +77,7 @@ def test_registering_again_keeps_balances_and_needs_no_confirmation(v2, chain):
     manager.register_button.click()      # one press: V2 erases nothing
     assert manager.message.kind == "ok" and "balances kept" in manager.message.text
     available, generated, *_ = _on_chain(v2, "generator1")
-    assert (available, generated) == (70, 70)
+    assert (available, generated) == (70_000, 70_000)   # 70 kWh typed, in Wh
     assert v2.call("getUser", "generator1")[6] is True        # the new consumption right
 
 

@@ -1,10 +1,9 @@
 """How the market's numbers read: energy in kWh (Wh on chain), prices in ETH per kWh (wei per Wh on chain)."""
 from __future__ import annotations
 
-from ..powergrid.rules import energy_text
+from ..energy import WH_PER_KWH, energy_text
 
 WEI_PER_ETH = 10**18
-WH_PER_KWH = 1000
 
 
 def price_text(wei_per_wh: int) -> str:
@@ -22,4 +21,4 @@ def eth_per_kwh_to_wei_per_wh(eth_per_kwh: float) -> int:
     return round(eth_per_kwh * WEI_PER_ETH / WH_PER_KWH)
 
 
-__all__ = ["energy_text", "eth_per_kwh_to_wei_per_wh", "eth_text", "price_text"]
+__all__ = ["WH_PER_KWH", "energy_text", "eth_per_kwh_to_wei_per_wh", "eth_text", "price_text"]

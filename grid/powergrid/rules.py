@@ -4,7 +4,7 @@ The contract's `require`s (contracts/PowerGeneration.sol) carry no messages,
 so the toolkit states them here, once. The client checks them before it
 sends (its preflight) and uses them to explain a revert; the two platforms
 check them before they enable a button or send; the console goes through the
-client. Amounts are the contract's units (Wh in the lessons).
+client. Amounts are whole Wh, as the contract counts them (grid.energy shows them in kWh).
 """
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from ..accounts import NamedAccount
 from ..contract import ContractRules, FunctionSpec, Verdict
+from ..energy import energy_text
 from ..errors import GridError
-from ..validation import INT256_MAX, check_uint256
 from .record import UserRecord
 
 if TYPE_CHECKING:  # the client imports this module: only type checkers need the reverse
@@ -87,9 +87,9 @@ class PowerGenerationRules(ContractRules):
                                  function=function)
             balance = client.user_member(who.address, "usePower")
             if amount > balance:
-                return GridError(f"{who.name} has only {balance} unit(s) of purchased power, fewer than "
-                                 f"{amount}: buy more from a generator first", kind="revert",
-                                 function=function)
+                return GridError(f"{who.name} has only {energy_text(balance)} of purchased power, less "
+                                 f"than {energy_text(amount)}: buy more from a generator first",
+                                 kind="revert", function=function)
         return None
 
     def _check_transfer(self, client: PowerGridClient, who: NamedAccount, buyer: str, amount: int) -> Verdict:
@@ -142,37 +142,6 @@ def not_admin_reason(name: str, admin_label: str) -> str:
     return (f"{name} is not the administrator ({admin_label} is): only the administrator can register "
             f"users and send dispatch instructions, so open the manager platform with the administrator's "
             f"account")
-
-
-def positive_amount(value: object, label: str = "the amount", *, int256: bool = False) -> int:
-    """A whole number of units above 0 (a text box's value), or a GridError saying what to type.
-
-    The contract accepts 0 (a transaction that changes nothing) and, for
-    GeneratePower and Transfer, reinterprets amounts of 2**255 and above as
-    negative int256 values; the platforms refuse both before sending.
-    """
-    try:
-        amount = check_uint256(value, label)
-    except GridError as exc:
-        if "negative" not in exc.message:
-            raise
-        raise GridError(f"{label} cannot be negative ({str(value).strip()}): type a whole number of "
-                        f"units above 0, such as 100", kind="input") from None
-    if amount == 0:
-        raise GridError(f"{label} must be above 0 (0 units would change nothing): type a whole "
-                        f"number such as 100", kind="input")
-    if int256 and amount > INT256_MAX:
-        raise GridError(f"{label} is too large ({len(str(amount))} digits): the contract keeps the "
-                        f"generation balance as an int256, which holds at most 2**255 - 1, so give a "
-                        f"smaller amount", kind="input")
-    return amount
-
-
-def energy_text(wh: int) -> str:
-    """An on-chain amount (Wh) as a reader sees it: kWh, with the Wh in brackets."""
-    if abs(wh) >= 10**15:   # beyond any real meter; a float would print false digits
-        return f"{wh / 1000:.3e} kWh ({len(str(abs(wh)))}-digit Wh)"
-    return f"{wh / 1000:,.3f} kWh ({wh:,} Wh)"
 
 
 def reregistration_warning(chain: Chain, record: UserRecord) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..contract import ErrorSentences, Sentence, named, refusal
-from ..powergrid.rules import energy_text
+from ..energy import energy_text
 
 ADMIN_ACTIONS = {"empower": "register users", "revoke": "revoke users", "bindMeter": "bind meters",
                  "PowerDispatch": "send dispatch instructions",

@@ -26,7 +26,8 @@ ManagerDashboard
                                   data-address="0x..."> per user, whose <td>s have the classes
                                   gc-manager-user-name, -address (account name when known),
                                   -location, -rights, -generation, -total-generation,
-                                  -remaining, -total-use, -dispatch
+                                  -remaining, -total-use (energy cells: bare kWh, e.g. "-90"),
+                                  -dispatch
     gc-manager-dispatch-target    Dropdown: "all users" or one user (labels: account name or address)
     gc-manager-dispatch-text      Text: the instruction
     gc-manager-dispatch-button    Button: send (PowerDispatch, once per user for "all users")
@@ -39,6 +40,7 @@ import html
 
 import ipywidgets as widgets
 
+from ..energy import kwh_number
 from ..errors import GridError
 from ..market import MarketClient
 from ..powergrid.rules import not_admin_reason, reregistration_warning
@@ -64,8 +66,8 @@ ALL_USERS_LABEL = "all users"
 
 TABLE_COLUMNS = (  # (heading, css suffix)
     ("name", "name"), ("account", "address"), ("location", "location"), ("rights", "rights"),
-    ("generation balance", "generation"), ("total generation", "total-generation"),
-    ("remaining", "remaining"), ("total use", "total-use"), ("latest dispatch", "dispatch"))
+    ("generation balance (kWh)", "generation"), ("total generation (kWh)", "total-generation"),
+    ("remaining (kWh)", "remaining"), ("total use (kWh)", "total-use"), ("latest dispatch", "dispatch"))
 
 
 class ManagerDashboard(LiveWidget):
@@ -295,8 +297,9 @@ def _dispatched(entry: TxLogEntry) -> tuple[str, str]:
 
 
 def _cells(row: UserRow) -> list[str]:
-    return [row.name, row.label, row.location, row.rights, str(row.generation_balance),
-            str(row.total_generation), str(row.remaining), str(row.total_use), row.dispatch]
+    return [row.name, row.label, row.location, row.rights, kwh_number(row.generation_balance),
+            kwh_number(row.total_generation), kwh_number(row.remaining), kwh_number(row.total_use),
+            row.dispatch]
 
 
 def users_table_html(users: list[UserRow]) -> str:

@@ -34,20 +34,25 @@ from datetime import UTC, datetime
 
 import ipywidgets as widgets
 
+from ..energy import kwh_text, parse_kwh
 from ..errors import GridError
 from ..market import MarketClient, OrderBook, SlotResult, eth_per_kwh_to_wei_per_wh, eth_text, price_text
-from ..market.units import WH_PER_KWH
 from .common import DEFAULT_REFRESH_S, LiveWidget, MessageLine, action_button, text_box, value_display
 
 
-def _number(text: str, label: str) -> float:
+def _price(text: str) -> int:
+    """A typed ETH/kWh price as the contract's whole wei per Wh."""
     try:
         value = float(str(text).replace(",", ".").strip())
     except ValueError:
-        raise GridError(f"{label} must be a number, e.g. 1.5, not {text!r}", kind="input") from None
+        raise GridError(f"the price must be a number of ETH/kWh, e.g. 0.0002, not {text!r}",
+                        kind="input") from None
     if not value > 0 or value != value or value == float("inf"):
-        raise GridError(f"{label} must be above 0, not {text!r}", kind="input")
-    return value
+        raise GridError(f"the price must be above 0 ETH/kWh, not {text!r}", kind="input")
+    price = eth_per_kwh_to_wei_per_wh(value)
+    if price < 1:
+        raise GridError("the price rounds to 0 wei/Wh: give at least 0.000000000000001 ETH/kWh", kind="input")
+    return price
 
 
 class MarketDashboard(LiveWidget):
@@ -109,17 +114,14 @@ class MarketDashboard(LiveWidget):
     def place(self) -> int | None:
         """Place the form's order in the open slot; its id, or None (the reason is on the message line)."""
         def act() -> tuple[int, int, int]:
-            wh = round(_number(self.kwh.value, "the energy") * WH_PER_KWH)
-            price = eth_per_kwh_to_wei_per_wh(_number(self.price.value, "the price"))
-            if wh < 1 or price < 1:
-                raise GridError("the order rounds to 0 Wh or 0 wei/Wh: give at least 0.001 kWh and a price "
-                                "of at least 0.000000000000001 ETH/kWh", kind="input")
+            wh = parse_kwh(self.kwh.value, "the energy")
+            price = _price(self.price.value)
             place = self.client.place_bid if self.side.value == "bid" else self.client.place_ask
             return place(self.slot, wh, price, sender=self.account.value), wh, price
 
         def said(r: tuple[int, int, int]) -> str:
             order_id, wh, price = r
-            return (f"{self.account.value}'s {self.side.value} #{order_id}: {wh / WH_PER_KWH:g} kWh at "
+            return (f"{self.account.value}'s {self.side.value} #{order_id}: {kwh_text(wh)} at "
                     f"{price_text(price)} in slot {self.slot}.")
 
         result = self.message.run(act, said)
@@ -188,7 +190,7 @@ class MarketDashboard(LiveWidget):
         lines = [f"Market · slot {self.slot} taking orders"]
         for order in (self.book.bids + self.book.asks) if self.book else ():
             lines.append(f"  #{order.order_id} {order.side} {_name(self.chain, order.owner)} "
-                         f"{order.wh / WH_PER_KWH:g} kWh at {price_text(order.price)}")
+                         f"{kwh_text(order.wh)} at {price_text(order.price)}")
         if self.result:
             lines.append(f"  last clearing: slot {self.result.slot}, {_result_text(self.result)}")
         if self.message.text:
@@ -203,7 +205,7 @@ def _name(chain, address: str) -> str:
 def _result_text(result: SlotResult) -> str:
     if not result.volume:
         return "no trade (no bid reached an ask)"
-    return (f"{result.volume / WH_PER_KWH:g} kWh at {price_text(result.price)}, in {len(result.fills)} "
+    return (f"{kwh_text(result.volume)} at {price_text(result.price)}, in {len(result.fills)} "
             f"fill(s)")
 
 
@@ -211,7 +213,7 @@ def book_html(book: OrderBook, chain) -> str:
     """The book as a table: bids best first, then asks best first."""
     rows = "".join(
         f"<tr class='gc-market-order'><td>#{o.order_id}</td><td>{o.side}</td>"
-        f"<td>{html.escape(_name(chain, o.owner))}</td><td>{o.wh / WH_PER_KWH:g} kWh</td>"
+        f"<td>{html.escape(_name(chain, o.owner))}</td><td>{kwh_text(o.wh)}</td>"
         f"<td>{html.escape(price_text(o.price))}</td></tr>"
         for o in book.bids + book.asks) or "<tr><td colspan='5'><i>No orders yet.</i></td></tr>"
     return ("<table><thead><tr><th>order</th><th>side</th><th>who</th><th>energy</th><th>price</th></tr>"

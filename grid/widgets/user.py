@@ -9,8 +9,9 @@ It refreshes itself and reports problems as every `LiveWidget` does (see
 grid.widgets.common): bad input, a missing right, a revert or a stopped node
 shows one sentence and sends nothing.
 
-CSS classes (the contract with the browser test; each value display's text is
-the bare value, e.g. "-90", "stop", "generator"):
+Energy is typed and shown in kWh (the contract counts whole Wh, so up to three
+decimals are exact). CSS classes (the contract with the browser test; each value
+display's text is the bare value, e.g. "-90" for -90 kWh, "stop", "generator"):
 
 UserDashboard
     gc-user                       the whole widget
@@ -19,21 +20,21 @@ UserDashboard
     gc-user-location              the registered location ("" when not registered)
     gc-user-rights                "generator", "consumer", "generator and consumer" or "none"
     gc-user-status                one line: "registered" or "not registered yet: ask the manager ..."
-    gc-user-generation            current generation balance (GetGeneration; negative = still owed)
-    gc-user-total-generation      total generation (GetTotalGeneration of itself)
-    gc-user-remaining             remaining purchased power (GetUsedOfSelf)
-    gc-user-total-use             total use (GetTotalUsedOfSomeone of itself)
+    gc-user-generation            current generation balance in kWh (GetGeneration; negative = still owed)
+    gc-user-total-generation      total generation in kWh (GetTotalGeneration of itself)
+    gc-user-remaining             purchased and not yet consumed, in kWh (GetUsedOfSelf)
+    gc-user-total-use             total use in kWh (GetTotalUsedOfSomeone of itself)
     gc-user-dispatch              latest dispatch instruction (GetInformation; "" when none)
     gc-user-generator-section     the generator's forms (record generation, sell)
     gc-user-generator-note        why they are unavailable ("" when available)
-    gc-user-generate-amount       Text: units generated
+    gc-user-generate-amount       Text: kWh generated
     gc-user-generate-button       Button: record generation (GeneratePower)
     gc-user-sell-buyer            Combobox: a registered consumer, or any typed name / 0x address
-    gc-user-sell-amount           Text: units to sell
+    gc-user-sell-amount           Text: kWh to sell
     gc-user-sell-button           Button: sell (Transfer)
     gc-user-consumer-section      the consumer's form
     gc-user-consumer-note         why it is unavailable ("" when available)
-    gc-user-consume-amount        Text: units to consume
+    gc-user-consume-amount        Text: kWh to consume
     gc-user-consume-button        Button: consume (PowerConsume)
     gc-user-message               the message line (inner span: gc-message gc-message-<kind>)
 """
@@ -45,12 +46,12 @@ from collections.abc import Iterable
 import ipywidgets as widgets
 
 from ..accounts import NamedAccount
+from ..energy import kwh_number, kwh_text, parse_kwh
 from ..market import MarketClient
 from ..powergrid import UserRecord
 from ..powergrid.rules import (
     NOT_REGISTERED,
     no_right_reason,
-    positive_amount,
     require_right,
     unregistered_reason,
 )
@@ -126,15 +127,15 @@ class UserDashboard(LiveWidget):
         self.total_use_display = value_display("gc-user-total-use")
         self.dispatch_display = value_display("gc-user-dispatch")
 
-        self.generate_amount = text_box("gc-user-generate-amount", "units, e.g. 10", "Generated")
+        self.generate_amount = text_box("gc-user-generate-amount", "kWh, e.g. 10", "Generated")
         self.generate_button = action_button("Record generation", "gc-user-generate-button")
         self.sell_buyer = widgets.Combobox(options=[], placeholder="consumer name or 0x address",
                                            description="Buyer", ensure_option=False,
                                            layout=widgets.Layout(width="auto"))
         self.sell_buyer.add_class("gc-user-sell-buyer")
-        self.sell_amount = text_box("gc-user-sell-amount", "units, e.g. 100", "Units")
+        self.sell_amount = text_box("gc-user-sell-amount", "kWh, e.g. 100", "kWh")
         self.sell_button = action_button("Sell", "gc-user-sell-button")
-        self.consume_amount = text_box("gc-user-consume-amount", "units, e.g. 30", "Consume")
+        self.consume_amount = text_box("gc-user-consume-amount", "kWh, e.g. 30", "Consume")
         self.consume_button = action_button("Consume", "gc-user-consume-button")
         self.generator_note_display = value_display("gc-user-generator-note")
         self.consumer_note_display = value_display("gc-user-consumer-note")
@@ -162,10 +163,11 @@ class UserDashboard(LiveWidget):
             widgets.HTML("<h3>User platform</h3>"), self.account_picker,
             labelled_row("Name", self.name_display), labelled_row("Location", self.location_display),
             labelled_row("Rights", self.rights_display), self.status_display,
-            labelled_row("Generation balance", self.generation_display, "negative = sold, still to generate"),
-            labelled_row("Total generation", self.total_generation_display, "units"),
-            labelled_row("Remaining purchased power", self.remaining_display, "units"),
-            labelled_row("Total use", self.total_use_display, "units"),
+            labelled_row("Generation balance", self.generation_display,
+                         "kWh (negative = sold, still to generate)"),
+            labelled_row("Total generation", self.total_generation_display, "kWh"),
+            labelled_row("Remaining purchased power", self.remaining_display, "kWh"),
+            labelled_row("Total use", self.total_use_display, "kWh"),
             labelled_row("Latest dispatch", self.dispatch_display),
             generator, consumer, self.message.widget],
             layout=widgets.Layout(border="1px solid #ccc", padding="8px", flex="1 1 auto", min_width="320px"))
@@ -181,34 +183,34 @@ class UserDashboard(LiveWidget):
         self.account_picker.value = name
 
     def record_generation(self) -> TxLogEntry | None:
-        """Record the units in the generation box (GeneratePower)."""
+        """Record the kWh in the generation box (GeneratePower, in Wh)."""
         def act() -> TxLogEntry:
             self._require_right(generate=True)  # a missing right says more than a bad amount
-            amount = positive_amount(self.generate_amount.value, "the generated amount", int256=True)
+            amount = parse_kwh(self.generate_amount.value, "the generated energy", int256=True)
             return self.user_client.generate_power(amount)
-        return self.message.run(act, lambda e: f"{e.sender} recorded {_amount(e)} unit(s) generated"
+        return self.message.run(act, lambda e: f"{e.sender} recorded {_amount(e)} generated"
                                 f"{self._for_whom(e)}, in block {e.block_number}.")
 
     def sell(self) -> TxLogEntry | None:
-        """Sell the units in the sell box to the chosen buyer (Transfer)."""
+        """Sell the kWh in the sell box to the chosen buyer (Transfer, in Wh)."""
         def act() -> TxLogEntry:
             self._require_right(generate=True)  # a missing right says more than a bad amount
-            amount = positive_amount(self.sell_amount.value, "the amount to sell", int256=True)
+            amount = parse_kwh(self.sell_amount.value, "the energy to sell", int256=True)
             return self.user_client.sell_power(self.sell_buyer.value, amount)
-        return self.message.run(act, lambda e: f"{self.account.name} sold {_amount(e)} unit(s) to "
+        return self.message.run(act, lambda e: f"{self.account.name} sold {_amount(e)} to "
                                 f"{self._label(next(iter(e.decoded_input.values())))}, in block "
                                 f"{e.block_number}.")
 
     def consume(self) -> TxLogEntry | None:
-        """Consume the units in the consume box (PowerConsume)."""
+        """Consume the kWh in the consume box (PowerConsume, in Wh)."""
         def act() -> TxLogEntry:
             self._require_right(consume=True)  # a missing right says more than a bad amount
-            amount = positive_amount(self.consume_amount.value, "the amount to consume")
+            amount = parse_kwh(self.consume_amount.value, "the energy to consume")
             return self.user_client.consume_power(amount)
         def said(e: TxLogEntry) -> str:
             if e.sender == self.account.name:
-                return f"{e.sender} consumed {_amount(e)} unit(s), in block {e.block_number}."
-            return (f"{e.sender} recorded {_amount(e)} unit(s) consumed{self._for_whom(e)}, in block "
+                return f"{e.sender} consumed {_amount(e)}, in block {e.block_number}."
+            return (f"{e.sender} recorded {_amount(e)} consumed{self._for_whom(e)}, in block "
                     f"{e.block_number}.")
         return self.message.run(act, said)
 
@@ -285,10 +287,10 @@ class UserDashboard(LiveWidget):
             "location": record.location if registered and record else "",
             "rights": rights_text(self.can_generate, self.can_consume),
             "status": "registered" if registered else unregistered_reason(self.account.name),
-            "generation": str(self.generation_balance),
-            "total generation": str(self.total_generation),
-            "remaining": str(self.remaining),
-            "total use": str(self.total_use),
+            "generation": kwh_number(self.generation_balance),
+            "total generation": kwh_number(self.total_generation),
+            "remaining": kwh_number(self.remaining),
+            "total use": kwh_number(self.total_use),
             "dispatch": self.dispatch,
         }
 
@@ -299,11 +301,11 @@ class UserDashboard(LiveWidget):
                  f"  name: {shown['name']}"
                  + (f" · location: {shown['location']}" if shown["location"] else ""),
                  f"  rights: {shown['rights']}",
-                 f"  generation balance: {shown['generation']}"
+                 f"  generation balance: {shown['generation']} kWh"
                  + ("  (negative: sold before generated, still owed)" if self.generation_balance < 0 else ""),
-                 f"  total generation: {shown['total generation']}",
-                 f"  remaining purchased power: {shown['remaining']}",
-                 f"  total use: {shown['total use']}",
+                 f"  total generation: {shown['total generation']} kWh",
+                 f"  remaining purchased power: {shown['remaining']} kWh",
+                 f"  total use: {shown['total use']} kWh",
                  f"  latest dispatch: {shown['dispatch'] or '(none)'}",
                  "  generate / sell: "
                  + ("available" if self.can_generate else "unavailable: " + self.generator_note),
@@ -313,6 +315,6 @@ class UserDashboard(LiveWidget):
         return "\n".join(lines)
 
 
-def _amount(entry: TxLogEntry) -> int:
-    """The amount in a GeneratePower, Transfer or PowerConsume entry: its last argument (either contract)."""
-    return list(entry.decoded_input.values())[-1]
+def _amount(entry: TxLogEntry) -> str:
+    """The energy in a GeneratePower, Transfer or PowerConsume entry (its last argument, in Wh), in kWh."""
+    return kwh_text(list(entry.decoded_input.values())[-1])

@@ -192,7 +192,7 @@ def check_allowed_actions(allowed_actions):
         want = _expected_actions(record)
         expect(set(got or ()) == want,
                f"for rights (generate={record.can_generate}, consume={record.can_consume}) and "
-               f"{record.remaining} purchased unit(s) left, the contract lets the user do "
+               f"{record.remaining} Wh purchased and not yet consumed, the contract lets the user do "
                f"{sorted(want) or 'nothing'}, you said {sorted(got or ())}")
     return ("the rights are in storage, readable by anyone, even though the seed has no getter for them: "
             "that is how the user platform knows which buttons to grey out")

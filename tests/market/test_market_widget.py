@@ -30,8 +30,9 @@ def test_orders_in_kwh_clear_into_the_result(market):
 
 
 @pytest.mark.parametrize("kwh, price, words", [
-    ("-1", "0.0002", "above 0"), ("lots", "0.0002", "must be a number"), ("1", "0", "above 0"),
-    ("0.0001", "0.0002", "rounds to 0 Wh"), ("1", "nan", "above 0"),
+    ("-1", "0.0002", "cannot be negative"), ("lots", "0.0002", "must be an amount in kWh"),
+    ("1", "0", "above 0"), ("0.0001", "0.0002", "finer than the contract counts"), ("1", "nan", "above 0"),
+    ("1", "1e-19", "rounds to 0 wei/Wh"), ("0", "0.0002", "above 0 kWh"),
 ])
 def test_bad_input_is_one_sentence_and_sends_nothing(market, kwh, price, words):
     panel = MarketDashboard(market, live=False)
