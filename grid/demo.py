@@ -2,8 +2,8 @@
 
 The scenario, as the thesis runs it in Remix: the administrator deploys the
 contract and registers two generation users and two consumption users;
-generation user 1 sells 100 units to consumer 1 before generating anything
-(GetGeneration -100, GetUsedOfSelf 100); it then generates 10 units
+generation user 1 sells 100 Wh to consumer 1 before generating anything
+(GetGeneration -100, GetUsedOfSelf 100); it then generates 10 Wh
 (GetGeneration -90, GetTotalGeneration 10); the administrator dispatches
 "stop" to consumer 1, who reads it with GetInformation.
 """
@@ -66,14 +66,14 @@ def run_scenario(chain: Chain, out: Callable[[str], None] = print) -> ScenarioRe
     result.remaining_before = client.remaining_power(sender="consumer1")
     show(client.log[-1])
 
-    step("generator1 sells 100 units to consumer1 (Transfer), before generating any")
+    step("generator1 sells 100 Wh to consumer1 (Transfer), before generating any")
     result.transactions.append(show(client.sell_power("consumer1", 100, sender="generator1")))
     result.generation_after_sale = client.generation_balance(sender="generator1")
     show(client.log[-1])
     result.remaining_after_sale = client.remaining_power(sender="consumer1")
     show(client.log[-1])
 
-    step("generator1 records 10 units generated (GeneratePower)")
+    step("generator1 records 10 Wh generated (GeneratePower)")
     result.transactions.append(show(client.generate_power(10, sender="generator1")))
     result.generation_after_generate = client.generation_balance(sender="generator1")
     show(client.log[-1])

@@ -65,7 +65,7 @@ def _to_int(value: Any, label: str) -> int:
         return value
     if isinstance(value, float):
         if not value.is_integer():
-            raise _fail(label, f"must be a whole number of units, not {value!r}", "round it, e.g. 100")
+            raise _fail(label, f"must be a whole number, not {value!r}", "round it, e.g. 100")
         if abs(value) > FLOAT_EXACT_LIMIT:
             # 1e30 is really 1000000000000000019884624839424: never send a float's rounding.
             raise _fail(label, f"is the float {value!r}, which is not exact above 2**53",

@@ -233,7 +233,7 @@ def plot_gas_report(report: GasReport) -> Figure:
             alpha=0.6, label="eth_estimateGas, before sending")
     ax.set_yticks(ys, [m.label for m in steps])
     ax.set_title(f"Gas of each transaction of the thesis scenario ({report.target} chain)")
-    ax.set_xlabel("gas (units)")
+    ax.set_xlabel("gas used (gas)")
     ax.set_ylabel("transaction (in scenario order)")
     ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, fontsize=8)
@@ -264,7 +264,7 @@ def plot_string_cost(costs: Iterable[StringCost]) -> Figure:
                         textcoords="offset points", xytext=(8, -4), va="top", fontsize=8, color="tab:red")
     ax.set_title("PowerDispatch: gas against the length of the instruction")
     ax.set_xlabel("instruction length (bytes); dotted: one more storage slot")
-    ax.set_ylabel("gas (units)")
+    ax.set_ylabel("gas used (gas)")
     ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     ax.legend()
     return fig

@@ -117,7 +117,7 @@ def _plan_with_sign_error(users):
 def _plan_ignoring_rights(users):
     plan = []
     for row in users:
-        parts = ([f"generate {-row.generation_balance}"] if row.generation_balance < 0 else []) + \
+        parts = ([f"generate {-row.generation_balance} Wh"] if row.generation_balance < 0 else []) + \
             (["stop"] if row.remaining == 0 else [])
         if parts:
             plan.append((row.address, "; ".join(parts)))

@@ -5,7 +5,8 @@ Both are driven through their Python API on eth-tester and anvil.
 Expected values come from the thesis's cast (grid.powergrid.cast.CAST, from data/thesis_cast.json) and the
 arithmetic of section 5.2.2 (sell 100 before generating: -100; generate 10:
 -90; ...), typed and shown in kWh while the chain counts Wh (1 kWh = 1,000 Wh),
-or from the client/storage read independently, never from the widget under test. Every bad input must show one sentence and send nothing.
+or from the client/storage read independently, never from the widget under test.
+Every bad input must show one sentence and send nothing.
 """
 from __future__ import annotations
 

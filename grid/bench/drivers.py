@@ -37,7 +37,7 @@ FUNCTIONS = (GENERATE, CONSUME, TRANSFER, QUERY)
 TRANSACTIONS = (GENERATE, CONSUME, TRANSFER)
 CONTRACT_FUNCTION = {GENERATE: "GeneratePower", CONSUME: "PowerConsume", TRANSFER: "Transfer",
                      QUERY: "GetUsedOfSelf"}
-AMOUNT = 1  # every transaction moves one unit
+AMOUNT = 1  # every transaction moves 1 Wh
 
 
 @dataclass(frozen=True)

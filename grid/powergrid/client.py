@@ -73,15 +73,15 @@ class PowerGridClient(ContractClient):
         return self.invoke("empower", user, name, location, can_generate, can_consume, sender=sender)
 
     def generate_power(self, amount: int, *, sender: Sender = None) -> TxLogEntry:
-        """Generator: record `amount` units generated (contract `GeneratePower`)."""
+        """Generator: record `amount` Wh generated (contract `GeneratePower`)."""
         return self.invoke("GeneratePower", amount, sender=sender)
 
     def sell_power(self, buyer: str, amount: int, *, sender: Sender = None) -> TxLogEntry:
-        """Generator: sell `amount` units to `buyer` (contract `Transfer`)."""
+        """Generator: sell `amount` Wh to `buyer` (contract `Transfer`)."""
         return self.invoke("Transfer", buyer, amount, sender=sender)
 
     def consume_power(self, amount: int, *, sender: Sender = None) -> TxLogEntry:
-        """Consumer: use `amount` purchased units (contract `PowerConsume`)."""
+        """Consumer: use `amount` Wh of purchased power (contract `PowerConsume`)."""
         return self.invoke("PowerConsume", amount, sender=sender)
 
     def send_dispatch(self, user: str, instruction: str, *, sender: Sender = None) -> TxLogEntry:
@@ -90,11 +90,11 @@ class PowerGridClient(ContractClient):
 
     # ------------------------------------------------------- readable queries
     def remaining_power(self, *, sender: Sender = None) -> int:
-        """Consumer: purchased units not yet consumed (contract `GetUsedOfSelf`)."""
+        """Consumer: purchased Wh not yet consumed (contract `GetUsedOfSelf`)."""
         return self.call("GetUsedOfSelf", sender=sender)
 
     def total_consumed(self, user: str, *, sender: Sender = None) -> int:
-        """Units `user` has consumed in total; 0 unless you are `user` or the admin."""
+        """Wh `user` has consumed in total; 0 unless you are `user` or the admin."""
         return self.call("GetTotalUsedOfSomeone", user, sender=sender)
 
     def generation_balance(self, *, sender: Sender = None) -> int:
@@ -102,7 +102,7 @@ class PowerGridClient(ContractClient):
         return self.call("GetGeneration", sender=sender)
 
     def total_generated(self, user: str, *, sender: Sender = None) -> int:
-        """Units `user` has generated in total; 0 unless you are `user` or the admin."""
+        """Wh `user` has generated in total; 0 unless you are `user` or the admin."""
         return self.call("GetTotalGeneration", user, sender=sender)
 
     def dispatch_info(self, *, sender: Sender = None) -> str:

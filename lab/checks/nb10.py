@@ -214,14 +214,15 @@ def _rows(seed: int | None):
 
 
 # The plan for _rows(None), worked out by hand from the policy in the notebook.
-THESIS_PLAN = [(f"0x{1:040x}", "generate 90"), (f"0x{4:040x}", "stop"), (f"0x{5:040x}", "generate 5; stop")]
+THESIS_PLAN = [(f"0x{1:040x}", "generate 90 Wh"), (f"0x{4:040x}", "stop"),
+               (f"0x{5:040x}", "generate 5 Wh; stop")]
 
 
 def _expected_plan(rows):
     plan = []
     for r in rows:
         owes = r.can_generate and r.generation_balance < 0
-        parts = ([f"generate {-r.generation_balance}"] if owes else []) \
+        parts = ([f"generate {-r.generation_balance} Wh"] if owes else []) \
             + (["stop"] if r.can_consume and r.remaining == 0 else [])
         if parts:
             plan.append((r.address, "; ".join(parts)))
@@ -242,7 +243,7 @@ def check_dispatch_plan(dispatch_plan):
 
 
 # The instructions of exercise 10.5: one longer than a 32-byte word, one with UTF-8 letters of 2 bytes.
-LONG_INSTRUCTION = "generate 90 units before 18:00 on the Sundsvall north feeder"
+LONG_INSTRUCTION = "generate 90 kWh before 18:00 on the Sundsvall north feeder"
 SWEDISH_INSTRUCTION = "minska förbrukningen med 10 % i Umeå"
 
 

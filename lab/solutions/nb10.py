@@ -73,7 +73,7 @@ def dispatch_plan(users):
     for row in users:
         parts = []
         if row.can_generate and row.generation_balance < 0:
-            parts.append(f"generate {-row.generation_balance}")
+            parts.append(f"generate {-row.generation_balance} Wh")
         if row.can_consume and row.remaining == 0:
             parts.append("stop")
         if parts:
