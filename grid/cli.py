@@ -1,4 +1,4 @@
-"""Command line: `python -m grid demo | node | compile | app | bench | slither`.
+"""Command line: `python -m grid demo | node | compile | app | bench | slither | simulate`.
 
 Every GridError is printed as one sentence on stderr (exit status 2), and
 argparse reports bad options the same way, so a student sees no traceback for
@@ -20,6 +20,7 @@ from .chain.state_file import SAVE_INTERVAL_S
 from .compiler import artifact_path, compile_contracts, write_artifacts
 from .demo import run_scenario
 from .errors import GridError
+from .simulation import cli as simulation_cli
 
 APP_STATE_FILE = ".cache/app-chain.json"  # `python -m grid app`: the class chain
 
@@ -184,6 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="reproduce the thesis's chapter 6 timings, against the node's floor")
     bench_cli.add_arguments(bench)
     bench.set_defaults(run=bench_cli.main)
+
+    simulate = sub.add_parser("simulate",
+                              help="one day on a low-voltage feeder: market, power flow, dispatch")
+    simulation_cli.add_arguments(simulate)
+    simulate.set_defaults(run=simulation_cli.main)
     return parser
 
 

@@ -167,6 +167,7 @@ class AnvilProcess:
         # anvil logs every request; an unread pipe would fill up and stall it.
         for line in self.process.stdout:  # type: ignore[union-attr]
             self.log.append(line.rstrip())
+        self.process.stdout.close()  # type: ignore[union-attr]  # anvil has quit: free the pipe now
 
     @property
     def running(self) -> bool:
@@ -202,7 +203,11 @@ class AnvilProcess:
     def _keep_clock(self, timestamp: int) -> None:
         # A loaded state does not restore anvil's clock: without this the next
         # block would jump from the chain's own date to the machine's.
-        reply = JsonRpcConnection(self.url, timeout=10.0).request("evm_setTime", [timestamp])
+        connection = JsonRpcConnection(self.url, timeout=10.0)
+        try:
+            reply = connection.request("evm_setTime", [timestamp])
+        finally:
+            connection.close()
         if "error" in reply:
             node_process.stop(self.process)
             raise GridError(f"anvil would not resume its clock at {timestamp} ({reply['error']}): "
@@ -210,11 +215,14 @@ class AnvilProcess:
 
     def _head(self) -> int | None:
         """The latest block number, asked briefly (a frozen node must not hold up the stop)."""
+        connection = JsonRpcConnection(self.url, timeout=2.0)
         try:
-            reply = JsonRpcConnection(self.url, timeout=2.0).request("eth_blockNumber", [])
+            reply = connection.request("eth_blockNumber", [])
             return int(reply["result"], 16)
         except Exception:
             return None
+        finally:
+            connection.close()
 
 
 def _startup_hint(said: str) -> str:

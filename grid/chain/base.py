@@ -267,6 +267,9 @@ class Chain:
         self.closed = True
         if self.process is not None:
             self.process.stop()
+        close = getattr(self._transport, "close", None)
+        if close is not None:   # the node's kept-alive connection, so no socket outlives the chain
+            close()
 
     # -- for measurements (notebook 11 and the bench)
     def record_requests(self) -> contextlib.AbstractContextManager[list[tuple[str, float]]]:
@@ -336,6 +339,7 @@ def _rpc_chain(target: str, url: str, named: Accounts, *, local_fees: bool,
     try:
         chain_id = _chain_id(probe.rpc("eth_chainId", []), url)
         node_accounts = probe.rpc("eth_accounts", []) or []
+        probe.close()
         if not isinstance(node_accounts, list) or not all(isinstance(a, str) for a in node_accounts):
             raise GridError(f"{redacted(url)} answered eth_accounts with something other than a list "
                             f"of addresses: check that it is an Ethereum node", kind="node")

@@ -47,6 +47,10 @@ class RpcTransport:
         self._recorders: list[list[tuple[str, float]]] = []
 
     # -- plumbing
+    def close(self) -> None:
+        """Close the connection to the node (a later request would open a new one)."""
+        self.connection.close()
+
     def rpc(self, method: str, params: list) -> Any:
         """One JSON-RPC request; RpcFailed for a JSON-RPC error, GridError when the node is down or odd."""
         started = time.perf_counter() if self._recorders else 0.0
