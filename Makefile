@@ -20,7 +20,7 @@ LAB_FLAGS   := --LabApp.news_url=None \
                $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test demo node app bench compile slither lock clean
+.PHONY: help setup lab test demo node app bench simulate compile slither lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ app: setup  ## serve the manager and user platforms as web pages (Voila, class c
 
 bench: setup  ## reproduce chapter 6's timing tables (BENCH_ARGS="--quick" for a 2-minute run)
 	$(PY) -m grid bench $(BENCH_ARGS)
+
+simulate: setup  ## a day on the LV feeder: market, power flow, dispatch (SIM_ARGS="--quick --chain anvil")
+	$(PY) -m grid simulate $(SIM_ARGS)
 
 compile: setup  ## recompile contracts/*.sol and rewrite the committed artifacts
 	$(PY) -m grid compile
