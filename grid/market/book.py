@@ -76,3 +76,17 @@ class SlotResult:
     deliveries: tuple[tuple[str, int, int], ...] = ()   # (seller, matched Wh, delivered Wh)
     payments: tuple[tuple[str, str, int], ...] = ()     # (buyer, seller, wei paid)
     readings: dict[str, tuple[int, int]] = field(default_factory=dict)   # user -> (exported, imported) Wh
+
+
+def settlement_from_events(events) -> tuple[tuple, tuple, dict[str, tuple[int, int]]]:
+    """(deliveries, payments, readings) of a slot, from its Delivered, Paid and ReadingSubmitted events."""
+    deliveries, payments, readings = [], [], {}
+    for event in events:
+        a = event.args
+        if event.name == "Delivered":
+            deliveries.append((a["seller"], a["matchedWh"], a["deliveredWh"]))
+        elif event.name == "Paid":
+            payments.append((a["buyer"], a["seller"], a["amountWei"]))
+        elif event.name == "ReadingSubmitted":
+            readings[a["user"]] = (a["exportedWh"], a["importedWh"])
+    return tuple(deliveries), tuple(payments), readings

@@ -27,7 +27,7 @@ from ..errors import GridError
 from ..powergridv2 import PowerGridV2Client
 from ..powergridv2.meters import meter_account
 from ..txlog import TxLogEntry
-from .book import BookOrder, Fill, OrderBook, SlotResult
+from .book import BookOrder, Fill, OrderBook, SlotResult, settlement_from_events
 from .readings import MeterReading, sign_reading
 from .rules import RULES
 
@@ -176,22 +176,14 @@ class MarketClient(ContractClient):
         """`slot`'s clearing, and after settlement its deliveries and payments (from the events)."""
         cleared, settled = self.call("isCleared", slot), self.call("isSettled", slot)
         fills = tuple(Fill(*self.call("fillAt", slot, i)) for i in range(self.call("fillCount", slot)))
-        deliveries, payments, readings = [], [], {}
+        deliveries, payments, readings = (), (), {}
         if cleared or settled:
             topic = slot.to_bytes(32, "big")   # the indexed slot: the node filters, not us
-            found = (self.events(("Delivered", "Paid"), topics=[topic])
-                     + self.events("ReadingSubmitted", topics=[None, topic]))
-            for event in found:
-                a = event.args
-                if event.name == "Delivered":
-                    deliveries.append((a["seller"], a["matchedWh"], a["deliveredWh"]))
-                elif event.name == "Paid":
-                    payments.append((a["buyer"], a["seller"], a["amountWei"]))
-                else:
-                    readings[a["user"]] = (a["exportedWh"], a["importedWh"])
+            deliveries, payments, readings = settlement_from_events(
+                self.events(("Delivered", "Paid"), topics=[topic])
+                + self.events("ReadingSubmitted", topics=[None, topic]))
         return SlotResult(slot, cleared, settled, self.call("clearingPrice", slot),
-                          self.call("clearedVolume", slot), fills, tuple(deliveries), tuple(payments),
-                          readings)
+                          self.call("clearedVolume", slot), fills, deliveries, payments, readings)
 
     # ------------------------------------------------------------ internals
     def _order_id(self, entry: TxLogEntry) -> int:

@@ -26,6 +26,7 @@ from ..chain import Chain, connect
 from ..contract import ContractRules, FunctionSpec
 from ..errors import GridError
 from ..market import Fill, MarketClient, SlotResult
+from ..market.book import settlement_from_events
 from ..market.units import WEI_PER_ETH
 from ..powergridv2 import PowerGridV2Client
 from ..txlog import TxLogEntry
@@ -314,15 +315,12 @@ class _Day:
 def _outcome(slot: int, cleared: TxLogEntry, settled: TxLogEntry) -> SlotResult:
     """The slot's result from the events of its clear and settle transactions (no log search)."""
     price = volume = 0
-    fills, deliveries, payments = [], [], []
-    for event in (*cleared.events, *settled.events):
+    fills = []
+    for event in cleared.events:
         a = event.args
         if event.name == "Cleared":
             price, volume = a["priceWeiPerWh"], a["volumeWh"]
         elif event.name == "Matched":
             fills.append(Fill(a["bidId"], a["askId"], a["wh"]))
-        elif event.name == "Delivered":
-            deliveries.append((a["seller"], a["matchedWh"], a["deliveredWh"]))
-        elif event.name == "Paid":
-            payments.append((a["buyer"], a["seller"], a["amountWei"]))
-    return SlotResult(slot, True, True, price, volume, tuple(fills), tuple(deliveries), tuple(payments))
+    deliveries, payments, _ = settlement_from_events(settled.events)
+    return SlotResult(slot, True, True, price, volume, tuple(fills), deliveries, payments)
