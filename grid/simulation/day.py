@@ -229,7 +229,8 @@ class _Day:
             pv_available, pv, load = self._actuals(s)
         with _Timer(self.timings, "power_flow"):   # 4. what really flowed
             flow = self.flow.solve(list(load), list(pv), SLOT_HOURS)
-            free = self.flow_undispatched.solve(list(self.load_actual[:, s]), list(pv_available), SLOT_HOURS)
+            free = (self.flow_undispatched.solve(list(self.load_actual[:, s]), list(pv_available), SLOT_HOURS)
+                    if self.options.dispatch else flow)   # nobody instructed: the same flow
         self._last_flow = flow
         with _Timer(self.timings, "transactions"):
             market.travel_to_slot_end(m)

@@ -28,12 +28,6 @@ class FlowResult:
     trafo_loading_pct: float
     overloaded_lines: tuple[int, ...]
 
-    @property
-    def violations(self) -> bool:
-        """True when a voltage left the band, or a line or the transformer is over its rating."""
-        return (self.vmin_pu < V_MIN_PU or self.vmax_pu > V_MAX_PU
-                or self.max_line_loading_pct > MAX_LOADING_PCT or self.trafo_loading_pct > MAX_LOADING_PCT)
-
 
 class FeederFlow:
     """The feeder with one load and one PV generator per household, re-solved slot by slot."""

@@ -14,12 +14,12 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .cli import DEFAULT_OUT
 from .day import DayResult
 from .feeders import feeder
 from .flow import V_MAX_PU, V_MIN_PU
 from .records import HouseholdRecord, MeterReadingRecord, SlotRecord
 
-DEFAULT_OUT = Path("simulation-results")
 CHARTS = ("feeder_energy.png", "voltage_band.png", "market.png", "curtailment.png", "self_sufficiency.png")
 
 

@@ -15,7 +15,8 @@ import pytest
 from demandlib.bdew import ElecSlp
 
 from grid.errors import GridError
-from grid.simulation.feeders import BUSBAR_VOLTAGE_PU, FEEDERS, build_network
+from grid.simulation import cli
+from grid.simulation.feeders import BUSBAR_VOLTAGE_PU, DEFAULT_FEEDER, FEEDERS, build_network
 from grid.simulation.flow import V_MAX_PU, FeederFlow
 from grid.simulation.households import PV_SHARE, h0_kw_per_annual_kwh, make_households
 from grid.simulation.operator import Operator
@@ -121,3 +122,8 @@ def test_the_operator_curtails_at_the_hot_buses_and_releases_later():
     calm = flow.solve([0.05] * 20, [0.0] * 20, 0.25)
     released = [operator.decide(calm) for _ in range(4)]
     assert released[:3] == [[], [], []] and any("may run at 60 %" in i.text for i in released[3])
+
+
+def test_the_cli_offers_exactly_the_feeders_the_library_has():
+    # The CLI lists them without importing pandapower, so the two lists must be kept equal.
+    assert set(cli.FEEDER_NAMES) == set(FEEDERS) and cli.FEEDER_NAMES[0] == DEFAULT_FEEDER
