@@ -13,6 +13,7 @@ built like those around Sundsvall, is where solar raises the voltage first.
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -62,6 +63,9 @@ DEFAULT_FEEDER = "kerber-landnetz-kabel-2"
 # The MV/LV transformer's fixed tap puts the LV busbar 3 % above nominal, a common setting, so that the
 # voltage drop under winter load stays in the band; that headroom is what solar eats into.
 BUSBAR_VOLTAGE_PU = 1.03
+# pandapower draws some of Kerber's house-connection cable types (NAYY 4x50 or NYY 4x35, 50/50) from
+# Python's global `random`; one fixed draw makes each feeder the same network in every run.
+CABLE_DRAW_SEED = 2011
 
 
 def feeder(name: str) -> Feeder:
@@ -78,7 +82,13 @@ def build_network(name: str) -> tuple[pp.pandapowerNet, list[int]]:
     Households are added on those buses by the simulation; the stock loads (one
     flat value per connection) would double-count them.
     """
-    net = feeder(name).build()
+    chosen = feeder(name)
+    state = random.getstate()     # the caller's own random sequence is left where it was
+    try:
+        random.seed(CABLE_DRAW_SEED)
+        net = chosen.build()
+    finally:
+        random.setstate(state)
     connections = [int(b) for b in net.load.bus]
     net.load.drop(net.load.index, inplace=True)
     if len(net.sgen):
