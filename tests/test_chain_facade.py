@@ -11,7 +11,8 @@ import time
 import pytest
 
 from grid import GridError
-from grid.chain import MAX_ACCOUNTS, THESIS_CHAIN_ID, RpcFailed, connect
+from grid.accounts import TEST_MNEMONIC, NamedAccount, derive_account
+from grid.chain import MAX_ACCOUNTS, THESIS_CHAIN_ID, RpcFailed, TxRequest, connect
 
 CHAINS = ["tester", pytest.param("anvil", marks=pytest.mark.anvil)]
 
@@ -70,6 +71,32 @@ def test_a_batch_puts_its_transactions_in_one_block(isolated):
     receipts = [chain.rpc("eth_getTransactionReceipt", h) for h in hashes]
     assert chain.block_number == height + 1
     assert {int(r["blockNumber"], 16) for r in receipts} == {height + 1}
+
+
+def test_transactions_sent_together_keep_their_order_and_nonces(isolated):
+    chain = isolated
+    signer = chain.add_account(NamedAccount("batch-signer", *_derived(4321)))   # only this process holds it
+    chain.send_transaction(chain.account("admin"), signer.address, b"", 21_000, value=10**18)
+    to = chain.account("user5").address
+    start, height = chain.balance(to), chain.block_number
+    nonce = chain.next_nonce(signer)
+    generator = chain.account("generator1")
+    requests = [TxRequest(signer, to, b"", 21_000, 1), TxRequest(generator, to, b"", 21_000, 2),
+                TxRequest(signer, to, b"", 21_000, 4)]
+    receipts = chain.send_transactions(requests)
+    assert [r.status for r in receipts] == [1, 1, 1]
+    assert chain.balance(to) - start == 1 + 2 + 4
+    assert chain.next_nonce(signer) == nonce + 2                 # two from the same key, in order
+    blocks = [r.block_number for r in receipts]
+    if chain.target == "anvil":
+        assert blocks == [height + 1] * 3                       # one block for all
+    else:
+        assert blocks == [height + 1, height + 2, height + 3]   # eth-tester: one block each
+
+
+def _derived(index):
+    derived = derive_account(index, TEST_MNEMONIC)
+    return derived.index, derived.address, derived.private_key
 
 
 def test_nonces_fees_and_keys(isolated):

@@ -28,7 +28,7 @@ from .geth import GethProcess
 from .jsonrpc import check_url, redacted
 from .rpc import RpcTransport
 from .tester import TesterTransport, tester_web3
-from .transport import LogRecord, Receipt, RpcFailed, Transport, iter_logs
+from .transport import LogRecord, Receipt, RpcFailed, Transport, TxRequest, iter_logs
 
 TARGETS = ("tester", "anvil", "geth", "http(s)://...")
 DEFAULT_ACCOUNTS = 10
@@ -179,12 +179,26 @@ class Chain:
         `access_list` (EIP-2930) pre-declares the addresses and storage slots
         the transaction touches, so their first access is charged as warm.
         """
-        tx = {"from": sender.address, "data": data, "gas": gas, "value": value, "chainId": self.chain_id}
-        if to is not None:
-            tx["to"] = to
+        tx = self._tx_fields(TxRequest(sender, to, data, gas, value))
         if access_list is not None:
             tx["accessList"] = access_list
         return self._live.send(tx, sender)
+
+    def send_transactions(self, requests: list[TxRequest]) -> list[Receipt]:
+        """Send several transactions and wait for all; their receipts, in order.
+
+        On anvil they share one block (automine paused while they are sent),
+        which is what makes a busy slot cheap; elsewhere they go one by one.
+        Each succeeds or reverts on its own, so the caller checks every status.
+        """
+        return self._live.send_many([(self._tx_fields(r), r.sender) for r in requests])
+
+    def _tx_fields(self, request: TxRequest) -> dict[str, Any]:
+        tx = {"from": request.sender.address, "data": request.data, "gas": request.gas,
+              "value": request.value, "chainId": self.chain_id}
+        if request.to is not None:
+            tx["to"] = request.to
+        return tx
 
     def call(self, sender: NamedAccount, to: str, data: bytes, block: int | str = "latest",
              value: int = 0) -> bytes:

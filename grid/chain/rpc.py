@@ -32,6 +32,7 @@ from .transport import (
 
 RECEIPT_POLL_S = 0.002
 RECEIPT_TIMEOUT_S = 120.0
+BATCH_EXTRA_BLOCKS = 8   # blocks mined for a batch too big for one block's gas limit
 
 
 class RpcTransport:
@@ -97,6 +98,68 @@ class RpcTransport:
         raise GridError(f"another program is sending from {sender.name} at the same time, and its "
                         f"transactions keep taking the nonce this one needs: send from one program per "
                         f"account (or give each program its own account), then try again", kind="node")
+
+    def send_many(self, items: list[tuple[dict, NamedAccount]]) -> list[Receipt]:
+        """Send several transactions into one block: automine paused, all sent, one block mined.
+
+        A node without an automine switch (geth, a public node) gets them one
+        by one instead. Each transaction succeeds or reverts on its own; one the
+        node refuses stops the rest from being sent, and those sent before it
+        are still mined.
+        """
+        if len(items) < 2 or not self._pause_automine():
+            return [self.send(tx, sender) for tx, sender in items]
+        slots = {sender.address.lower(): account_slot(self.url, sender.address) for _, sender in items}
+        hashes: list[str] = []
+        try:
+            with contextlib.ExitStack() as held:
+                for _, slot in sorted(slots.items()):    # one order everywhere: no two batches deadlock
+                    held.enter_context(slot.lock)
+                for tx, sender in items:
+                    hashes.append(self._send_pending(tx, sender, slots[sender.address.lower()]))
+        finally:
+            try:
+                if hashes:
+                    self.mine(1)
+            finally:
+                self.set_automine(True)
+        return [self._mined(tx_hash) for tx_hash in hashes]
+
+    def _pause_automine(self) -> bool:
+        try:
+            self.set_automine(False)
+        except GridError as exc:
+            if exc.kind != "unsupported":
+                raise
+            return False
+        return True
+
+    def _send_pending(self, tx: dict, sender: NamedAccount, slot: AccountSlot) -> str:
+        """Hand one transaction to the node's pool without waiting for a block; its hash."""
+        try:
+            if self.holds_key(sender.address):
+                fees = self.fee_fields() if self.local_fees else {}
+                return self.rpc("eth_sendTransaction", [to_rpc({**tx, **fees})])
+            if slot.next is None:
+                slot.next = self.next_nonce(sender.address)
+            fields = {k: v for k, v in tx.items() if k != "from"} | {"nonce": slot.next} | self.fee_fields()
+            signed = Account.sign_transaction(fields, sender.private_key)
+            tx_hash = self.rpc("eth_sendRawTransaction", ["0x" + bytes(signed.raw_transaction).hex()])
+        except RpcFailed as exc:
+            slot.next = None
+            raise refused(sender, exc.rpc_message) from None
+        slot.next += 1
+        return tx_hash
+
+    def _mined(self, tx_hash: str) -> Receipt:
+        """The receipt of a transaction sent with `send_many` (a further block when the first was full)."""
+        for _ in range(BATCH_EXTRA_BLOCKS + 1):
+            found = self.rpc("eth_getTransactionReceipt", [tx_hash])
+            if found:
+                return _receipt(found)
+            self.mine(1)
+        raise GridError(f"transaction {tx_hash} was sent but not mined in {BATCH_EXTRA_BLOCKS + 1} blocks: "
+                        f"is another program pausing this node's mining?", kind="node")
 
     def _send_signed(self, tx: dict, sender: NamedAccount, slot: AccountSlot) -> Receipt:
         if slot.next is None:

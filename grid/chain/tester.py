@@ -103,6 +103,11 @@ class TesterTransport:
                 raise refused(sender, str(exc)) from None
             return _receipt(self.w3.eth.get_transaction_receipt(tx_hash))
 
+    def send_many(self, items: list[tuple[dict, NamedAccount]]) -> list[Receipt]:
+        # py-evm executes every transaction in Python: a shared block would save
+        # only the per-block state root, so each is sent (and mined) on its own.
+        return [self.send(tx, sender) for tx, sender in items]
+
     def call(self, tx: dict, block: int | str = "latest") -> bytes:
         with self.lock:
             try:

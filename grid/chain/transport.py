@@ -51,6 +51,17 @@ class Receipt:
     logs: tuple[LogRecord, ...] = ()
 
 
+@dataclass(frozen=True)
+class TxRequest:
+    """One transaction to send: who from, to which contract (None deploys), calldata, gas and wei."""
+
+    sender: NamedAccount
+    to: str | None
+    data: bytes
+    gas: int
+    value: int = 0
+
+
 class TxReverted(GridError):
     """A transaction or call reverted; `data` is the raw revert payload."""
 
@@ -136,6 +147,9 @@ class Transport(Protocol):
 
     def send(self, tx: dict, sender: NamedAccount) -> Receipt:
         """Send a transaction from `sender`, wait until it is mined, return its receipt."""
+
+    def send_many(self, items: list[tuple[dict, NamedAccount]]) -> list[Receipt]:
+        """Send several transactions, into one block where the node allows it; their receipts in order."""
 
     def call(self, tx: dict, block: int | str = "latest") -> bytes:
         """Run a read-only call; TxReverted when it reverts."""

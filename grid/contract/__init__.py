@@ -9,10 +9,10 @@ one sentence. A contract module adds its own rules through `ContractRules`
 from __future__ import annotations
 
 from .abi import ContractABI, ErrorSpec, EventSpec, FunctionSpec, canonical_type, decode_calldata
-from .client import ContractClient, labelled
+from .client import ContractCall, ContractClient, labelled
 from .reverts import PANIC_CODES, decode_revert_reason
 from .rules import ContractRules, ErrorSentences, Sentence, Verdict, named, refusal
 
-__all__ = ["PANIC_CODES", "ContractABI", "ContractClient", "ContractRules", "ErrorSentences", "ErrorSpec",
-           "EventSpec", "FunctionSpec", "Sentence", "Verdict", "canonical_type", "decode_calldata",
-           "decode_revert_reason", "labelled", "named", "refusal"]
+__all__ = ["PANIC_CODES", "ContractABI", "ContractCall", "ContractClient", "ContractRules", "ErrorSentences",
+           "ErrorSpec", "EventSpec", "FunctionSpec", "Sentence", "Verdict", "canonical_type",
+           "decode_calldata", "decode_revert_reason", "labelled", "named", "refusal"]

@@ -15,11 +15,11 @@ custom error with its arguments, or a panic, on eth-tester and on nodes.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..accounts import NamedAccount
-from ..chain import Chain, Receipt, TxReverted
+from ..chain import Chain, Receipt, TxRequest, TxReverted
 from ..compiler import Artifact
 from ..errors import GridError
 from ..txlog import DecodedEvent, TxLog, TxLogEntry
@@ -35,6 +35,16 @@ GAS_HEADROOM_FLAT = 10_000
 def labelled(kind_name: tuple[str, str]) -> str:
     """A parameter as the transaction log names it: "uint256 _value"."""
     return f"{kind_name[0]} {kind_name[1]}".strip()
+
+
+@dataclass(frozen=True)
+class ContractCall:
+    """One transaction for `ContractClient.transact_many`: a function, its arguments, who sends, wei sent."""
+
+    function: str
+    args: tuple = ()
+    sender: str | NamedAccount | None = None
+    value: int = 0
 
 
 class ContractClient:
@@ -152,6 +162,40 @@ class ContractClient:
         note = self._preflight_checked(function, who, values) if self.preflight_checks else None
         return self._transact(spec, who, data, decoded_input, values, note, amount)
 
+    def transact_many(self, calls: list[ContractCall]) -> list[TxLogEntry]:
+        """Send several independent transactions together (one block on anvil); their log entries.
+
+        Every call is checked before anything is sent, so bad input sends none.
+        The checks read the chain as it is before the batch: the calls must not
+        depend on each other. If any reverts, all are logged and the first
+        revert is raised; the others stand.
+        """
+        prepared = []
+        for call in calls:
+            spec = self.spec(call.function)
+            if spec.is_view:
+                raise GridError(f"{call.function} is a view function, so it cannot be sent as a "
+                                f"transaction: use call({call.function!r}, ...)", kind="input")
+            who = self.acting(call.sender)
+            values = self.check_arguments(spec, call.args)
+            amount = _check_value(spec, call.value)
+            note = self._preflight_checked(call.function, who, values) if self.preflight_checks else None
+            data = spec.encode(values)
+            gas = self._gas(spec, who, data, values, amount)
+            prepared.append((spec, who, data, values, note, amount, gas))
+        receipts = self.chain.send_transactions([TxRequest(who, self.address, data, gas, amount)
+                                                 for _, who, data, _, _, amount, gas in prepared])
+        entries, first_error = [], None
+        for (spec, who, data, values, note, amount, _), receipt in zip(prepared, receipts, strict=True):
+            decoded_input = {labelled(p): v for p, v in zip(spec.inputs, values, strict=True)}
+            try:
+                entries.append(self._logged(spec, who, data, decoded_input, values, note, amount, receipt))
+            except GridError as error:
+                first_error = first_error or error
+        if first_error is not None:
+            raise first_error
+        return entries
+
     def preflight(self, function: str, *values: Any, sender: str | NamedAccount | None = None) -> str | None:
         """Raise the GridError a transaction would revert with, without sending it.
 
@@ -264,11 +308,20 @@ class ContractClient:
 
     def _transact(self, spec: FunctionSpec, who: NamedAccount, data: bytes, decoded_input: dict,
                   values: list, note: str | None, amount: int) -> TxLogEntry:
+        receipt = self.chain.send_transaction(who, self.address, data,
+                                              self._gas(spec, who, data, values, amount), value=amount)
+        return self._logged(spec, who, data, decoded_input, values, note, amount, receipt)
+
+    def _gas(self, spec: FunctionSpec, who: NamedAccount, data: bytes, values: list, amount: int) -> int:
         gas = self.rules.gas_limit(spec, values)
         if gas is None:
             gas = _estimate(self.chain, self.rules, spec, who, self.address, data, amount, self.abi, values,
                             client=self)
-        receipt = self.chain.send_transaction(who, self.address, data, gas, value=amount)
+        return gas
+
+    def _logged(self, spec: FunctionSpec, who: NamedAccount, data: bytes, decoded_input: dict, values: list,
+                note: str | None, amount: int, receipt: Receipt) -> TxLogEntry:
+        """The log entry of a mined transaction; a revert is logged, then raised as its sentence."""
         if receipt.status == 1 and not receipt.logs and receipt.gas_used <= intrinsic_gas(data):
             # Only the intrinsic gas was used: no code ran, so nothing happened.
             self._require_code()

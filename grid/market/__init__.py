@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from .book import BookOrder, Fill, OrderBook, SlotResult
-from .client import GATE_CLOSURE_SECONDS, SLOT_SECONDS, MarketClient
+from .client import GATE_CLOSURE_SECONDS, SLOT_SECONDS, MarketClient, NewOrder
 from .readings import MeterReading, reading_signer, sign_reading
 from .units import eth_per_kwh_to_wei_per_wh, eth_text, price_text
 
 __all__ = ["GATE_CLOSURE_SECONDS", "SLOT_SECONDS", "BookOrder", "Fill", "MarketClient", "MeterReading",
-           "OrderBook", "SlotResult", "eth_per_kwh_to_wei_per_wh", "eth_text", "price_text", "reading_signer",
-           "sign_reading"]
+           "NewOrder", "OrderBook", "SlotResult", "eth_per_kwh_to_wei_per_wh", "eth_text", "price_text",
+           "reading_signer", "sign_reading"]

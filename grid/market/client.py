@@ -16,13 +16,14 @@ found by the node's gas estimate before anything is sent.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from ..accounts import NamedAccount
 from ..chain import Chain
 from ..compiler import Artifact, load_artifact
-from ..contract import ContractClient
+from ..contract import ContractCall, ContractClient
 from ..errors import GridError
 from ..powergridv2 import PowerGridV2Client
 from ..powergridv2.meters import meter_account
@@ -36,6 +37,16 @@ SLOT_SECONDS = 900          # 15 minutes, the settlement period of European elec
 GATE_CLOSURE_SECONDS = 300  # orders close 5 minutes before the slot starts
 MIN_LEAD_SECONDS = 60       # next_open_slot() leaves at least this long to place orders
 Sender = str | NamedAccount | None
+
+
+@dataclass(frozen=True)
+class NewOrder:
+    """An order for `MarketClient.place_orders`: a bid (buy) or an ask (sell) of `wh` at a price limit."""
+
+    sender: str | NamedAccount
+    is_bid: bool
+    wh: int
+    price_wei_per_wh: int
 
 
 class MarketClient(ContractClient):
@@ -119,11 +130,25 @@ class MarketClient(ContractClient):
     def place_bid(self, slot: int, wh: int, max_price_wei_per_wh: int, *, sender: Sender = None) -> int:
         """Consumer: bid for `wh` Wh in `slot` at `max_price` wei/Wh or less, escrowing wh x max price."""
         args = self.check_arguments(self.spec("placeBid"), (slot, wh, max_price_wei_per_wh))
-        escrow = args[1] * args[2]
+        return self._order_id(self.invoke("placeBid", *args, sender=sender, value=self._escrow(*args[1:])))
+
+    @staticmethod
+    def _escrow(wh: int, max_price_wei_per_wh: int) -> int:
+        escrow = wh * max_price_wei_per_wh
         if escrow >= 2**256:
-            raise GridError(f"{args[1]:,} Wh at {args[2]:,} wei/Wh is more money than the contract can "
-                            f"count: bid for less", kind="input")
-        return self._order_id(self.invoke("placeBid", *args, sender=sender, value=escrow))
+            raise GridError(f"{wh:,} Wh at {max_price_wei_per_wh:,} wei/Wh is more money than the contract "
+                            f"can count: bid for less", kind="input")
+        return escrow
+
+    def place_orders(self, slot: int, orders: list[NewOrder]) -> list[int]:
+        """Many households' orders for `slot` at once (one block on anvil); their ids, in order."""
+        calls = []
+        for order in orders:
+            function = "placeBid" if order.is_bid else "placeAsk"
+            args = self.check_arguments(self.spec(function), (slot, order.wh, order.price_wei_per_wh))
+            escrow = self._escrow(*args[1:]) if order.is_bid else 0
+            calls.append(ContractCall(function, tuple(args), order.sender, escrow))
+        return [self._order_id(entry) for entry in self.transact_many(calls)]
 
     def cancel(self, order_id: int, *, sender: Sender = None) -> TxLogEntry:
         """Withdraw an order before gate closure (a bid's escrow becomes a credit)."""
@@ -150,6 +175,18 @@ class MarketClient(ContractClient):
         reading = MeterReading(owner.address, slot, exported_wh, imported_wh)
         signature = self.sign(reading, meter_account(self.chain, owner))
         return self.submit_reading(reading, signature, sender=sender)
+
+    def report_many(self, slot: int, flows: dict[str, tuple[int, int]], *,
+                    sender: Sender = None) -> list[TxLogEntry]:
+        """Every meter in `flows` (user: (exported Wh, imported Wh)) signs its reading; relayed together."""
+        calls = []
+        for user, (exported_wh, imported_wh) in flows.items():
+            owner = self.chain.account(user)
+            reading = MeterReading(owner.address, slot, exported_wh, imported_wh)
+            signature = self.sign(reading, meter_account(self.chain, owner))
+            args = (owner.address, slot, exported_wh, imported_wh, signature)
+            calls.append(ContractCall("submitReading", args, sender))
+        return self.transact_many(calls)
 
     def settle(self, slot: int, *, sender: Sender = None) -> TxLogEntry:
         """Pay the sellers of `slot` for what they delivered (anyone may, once, after the reading window)."""

@@ -20,7 +20,7 @@ from typing import Any
 from ..accounts import NamedAccount
 from ..chain import Chain
 from ..compiler import Artifact, load_artifact
-from ..contract import ContractClient
+from ..contract import ContractCall, ContractClient
 from ..errors import GridError
 from ..powergrid import UserRecord
 from ..txlog import TxLog, TxLogEntry
@@ -125,6 +125,12 @@ class PowerGridV2Client(ContractClient):
     def send_dispatch(self, user: str, instruction: str, *, sender: Sender = None) -> TxLogEntry:
         """Administrator: append a dispatch instruction to `user`'s history (PowerDispatch)."""
         return self.invoke("PowerDispatch", user, instruction, sender=sender)
+
+    def send_dispatches(self, instructions: list[tuple[str, str]], *,
+                        sender: Sender = None) -> list[TxLogEntry]:
+        """Administrator: several (user, instruction) dispatches at once (one block on anvil)."""
+        return self.transact_many([ContractCall("PowerDispatch", (user, text), sender)
+                                   for user, text in instructions])
 
     # ------------------------------------------------------------ reading
     def user_info(self, user: str) -> UserV2:

@@ -23,9 +23,9 @@ from tqdm.auto import tqdm
 
 from ..accounts import TEST_MNEMONIC, NamedAccount, derive_account
 from ..chain import Chain, connect
-from ..contract import ContractRules, FunctionSpec
+from ..contract import ContractCall, ContractRules, FunctionSpec
 from ..errors import GridError
-from ..market import Fill, MarketClient, SlotResult
+from ..market import Fill, MarketClient, NewOrder, SlotResult
 from ..market.book import settlement_from_events
 from ..market.units import WEI_PER_ETH
 from ..powergridv2 import PowerGridV2Client
@@ -211,18 +211,17 @@ class _Day:
     def _slot(self, step: int, s: int, instructions: list[Instruction], last_k: float) -> SlotRecord:
         market, m = self.market, self.base_slot + MARKET_SLOT_SPACING * step
         with _Timer(self.timings, "transactions"):
-            for instruction in instructions:     # 1. the last slot's instructions, on chain
-                self.registry.send_dispatch(instruction.household, instruction.text)
+            # 1. the last slot's instructions, on chain (each batch below shares one block on anvil)
+            self.registry.send_dispatches([(i.household, i.text) for i in instructions])
+            for instruction in instructions:
                 self.result.instructions.append((s, instruction))
                 self._person(instruction.household).dispatches += 1
             orders = self._orders(s, last_k)      # 2. each household's order
             traders = sorted({o.household for o in orders})
             credits_before = self._credits(traders)   # nobody else's credit can change in this slot
-            escrow, self.order_ids = 0, []
-            for order in orders:
-                place = market.place_bid if order.is_bid else market.place_ask
-                self.order_ids.append(place(m, order.wh, order.price, sender=order.household))
-                escrow += order.wh * order.price if order.is_bid else 0
+            self.order_ids = market.place_orders(m, [NewOrder(o.household, o.is_bid, o.wh, o.price)
+                                                     for o in orders])
+            escrow = sum(o.wh * o.price for o in orders if o.is_bid)
             market.travel_past_gate(m)
             cleared = market.clear(m)              # 3. the double auction, on chain
         with _Timer(self.timings, "models"):
@@ -234,16 +233,18 @@ class _Day:
         self._last_flow = flow
         with _Timer(self.timings, "transactions"):
             market.travel_to_slot_end(m)
+            flows = {}
             for i, house in enumerate(self.houses):  # 5. every meter signs what flowed
                 net_wh = round((pv[i] - load[i]) * 1000)
                 exported, imported = max(net_wh, 0), max(-net_wh, 0)
-                market.report(house.name, m, exported_wh=exported, imported_wh=imported)
+                flows[house.name] = (exported, imported)
                 self.result.readings.append(MeterReadingRecord(house.name, s, exported, imported))
                 person = self._person(house.name)
                 person.pv_kwh += pv[i]
                 person.load_kwh += load[i]
                 person.exported_kwh += exported / 1000
                 person.imported_kwh += imported / 1000
+            market.report_many(m, flows)
             market.travel_to_settlement(m)
             settled = market.settle(m)             # 6. sellers paid for what they delivered
             credits_after = self._credits(traders)
@@ -305,11 +306,11 @@ class _Day:
             self._person(owners[fill.ask_id]).sold_kwh += fill.wh / 1000
 
     def _withdraw_all(self) -> None:
-        for name in self.accounts:
-            credit = self.market.credit(name)
-            if credit:
-                self.market.withdraw(sender=name)
-                self._person(name).withdrawn_eth = credit / WEI_PER_ETH
+        credits = {name: self.market.credit(name) for name in self.accounts}
+        owed = [name for name, credit in credits.items() if credit]
+        self.market.transact_many([ContractCall("withdraw", (), name) for name in owed])
+        for name in owed:
+            self._person(name).withdrawn_eth = credits[name] / WEI_PER_ETH
         self.result.final_market_balance_wei = self.chain.balance(self.market.address)
 
 
