@@ -104,8 +104,8 @@ class TesterTransport:
             return _receipt(self.w3.eth.get_transaction_receipt(tx_hash))
 
     def send_many(self, items: list[tuple[dict, NamedAccount]]) -> list[Receipt]:
-        # py-evm executes every transaction in Python: a shared block would save
-        # only the per-block state root, so each is sent (and mined) on its own.
+        # One by one: eth-tester re-runs a pending block's transactions as it
+        # grows (measured: 32 transfers 1.0 s in one block, 0.4 s one by one).
         return [self.send(tx, sender) for tx, sender in items]
 
     def call(self, tx: dict, block: int | str = "latest") -> bytes:
