@@ -81,3 +81,15 @@ def assert_one_error(message_line, *fragments: str) -> None:
     assert text and "\n" not in text and "Traceback" not in text and "Unexpected" not in text, text
     for fragment in fragments:
         assert fragment.lower() in text.lower(), text
+
+
+def css_classes(widget, found: set[str] | None = None) -> set[str]:
+    """Every CSS class on `widget` and its children, including those inside HTML values."""
+    found = set() if found is None else found
+    found.update(getattr(widget, "_dom_classes", ()))
+    for child in getattr(widget, "children", ()):
+        css_classes(child, found)
+    value = getattr(widget, "value", None)
+    if isinstance(value, str):
+        found.update(c for cs in re.findall(r"class=['\"]([^'\"]+)", value) for c in cs.split())
+    return found

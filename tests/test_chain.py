@@ -7,6 +7,7 @@ import sys
 import time
 
 import pytest
+from web3.exceptions import TransactionNotFound
 
 from grid.accounts import Accounts
 from grid.chain import THESIS_CHAIN_ID, THESIS_GENESIS_TIMESTAMP, AnvilProcess, connect
@@ -58,6 +59,23 @@ def test_mine_snapshot_revert(chain):
     assert chain.block_number == start + 5
     with pytest.raises(GridError, match="whole number"):
         chain.mine(-1)
+
+
+def test_transactions_are_found_by_hash_after_a_snapshot_undid_their_block(chain):
+    """A hash index must not answer for a block that a revert replaced with another."""
+    alice, bob = chain.accounts[0], chain.accounts[1]
+    kept = chain.send_transaction(alice, bob.address, b"", 21_000, value=1)
+    chain.mine(3)
+    snap = chain.snapshot()
+    undone = chain.send_transaction(alice, bob.address, b"", 21_000, value=2)
+    chain.revert(snap)
+    replacement = chain.send_transaction(alice, bob.address, b"", 21_000, value=3)
+    assert replacement.block_number == undone.block_number and replacement.tx_hash != undone.tx_hash
+    assert chain.w3.eth.get_transaction(replacement.tx_hash)["value"] == 3
+    assert chain.w3.eth.get_transaction_receipt(kept.tx_hash)["blockNumber"] == kept.block_number
+    assert chain.w3.eth.get_transaction(kept.tx_hash)["value"] == 1
+    with pytest.raises(TransactionNotFound):
+        chain.w3.eth.get_transaction(undone.tx_hash)
 
 
 @pytest.mark.parametrize("target", ["tester", pytest.param("anvil", marks=pytest.mark.anvil)])

@@ -14,7 +14,7 @@ import asyncio
 import re
 
 import pytest
-from platform_support import assert_one_error, fill_register, shown, table_rows
+from platform_support import assert_one_error, css_classes, fill_register, shown, table_rows
 
 import grid.widgets.manager as manager_module
 import grid.widgets.user as user_module
@@ -297,16 +297,6 @@ def test_building_on_a_stopped_node_does_not_raise():
 
 
 # ------------------------------------------------------------ css contract
-def _classes(widget, found: set[str]) -> set[str]:
-    found.update(getattr(widget, "_dom_classes", ()))
-    for child in getattr(widget, "children", ()):
-        _classes(child, found)
-    value = getattr(widget, "value", None)
-    if isinstance(value, str):
-        found.update(c for cs in re.findall(r"class=['\"]([^'\"]+)", value) for c in cs.split())
-    return found
-
-
 def test_every_documented_css_class_exists(client):
     documented = set(re.findall(r"\bgc-[a-z]+(?:-[a-z]+)*", user_module.__doc__ + manager_module.__doc__))
     documented |= {f"gc-manager-user-{c}" for c in ("name", "address", "location", "rights", "generation",
@@ -315,7 +305,7 @@ def test_every_documented_css_class_exists(client):
     user = UserDashboard(client, "generator1", live=False)
     manager = ManagerDashboard(client, live=False)
     user.message.show("hello")
-    found = _classes(user.widget, set()) | _classes(manager.widget, set())
+    found = css_classes(user.widget) | css_classes(manager.widget)
     assert {"gc-user-message", "gc-manager-user-row"} <= documented
     assert documented <= found, sorted(documented - found)
 

@@ -67,8 +67,9 @@ def summary(day: DayResult) -> dict:
     }
 
 
-def write_results(day: DayResult, out: Path = DEFAULT_OUT) -> list[Path]:
+def write_results(day: DayResult, out: Path | str = DEFAULT_OUT) -> list[Path]:
     """Write the CSVs, summary.json and the charts into `out`; the paths written."""
+    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     _write(out / "slots.csv", day.slots, SlotRecord)
     _write(out / "households.csv", day.people, HouseholdRecord)

@@ -19,6 +19,7 @@ _EXPORTS = {
     "ManagerDashboard": "manager",
     "BlockExplorer": "explorer",
     "MarketDashboard": "market",
+    "HouseholdDayPanel": "household_day",
     "MessageLine": "common",
     "BlockWatcher": "common",
 }

@@ -58,6 +58,7 @@ from .common import (
     text_box,
     value_display,
 )
+from .household_day import day_section
 from .market import market_section
 
 ALL_USERS = "__all__"            # the dispatch target meaning "every registered user"
@@ -77,7 +78,8 @@ class ManagerDashboard(LiveWidget):
                  refresh_interval: float = DEFAULT_REFRESH_S, market: MarketClient | None = None) -> None:
         """Act as `client`'s account, which must be the contract's administrator to change anything.
 
-        With `market`, a market section shows the open slot's book and clears and settles slots.
+        With `market`, a market section shows the open slot's book and clears and settles slots,
+        and "A household's day" shows any household's readings, trades and dispatches per slot.
         """
         self.client = client
         self.chain = client.chain
@@ -121,6 +123,8 @@ class ManagerDashboard(LiveWidget):
         self.widget = self._layout()
         self.market_panel = market_section(self, market, client.account.name, "operator", live=live,
                                            refresh_interval=refresh_interval)
+        self.day_panel = day_section(self, market, client, client.account.name, pick=True, live=live,
+                                     refresh_interval=refresh_interval)
         self._start_live(live, refresh_interval)
 
     def _layout(self) -> widgets.VBox:

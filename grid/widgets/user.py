@@ -70,6 +70,7 @@ from .common import (
     text_box,
     value_display,
 )
+from .household_day import day_section
 from .market import market_section
 
 
@@ -82,7 +83,8 @@ class UserDashboard(LiveWidget):
         """Show `account` (default: the first offered); `accounts` limits the picker (default: all).
 
         With `market` (an EnergyMarket on the same PowerGridV2), a market section lets the user
-        place orders for the open slot and withdraw its credit.
+        place orders for the open slot and withdraw its credit, and "My day" lists its slots:
+        meter readings, trades, payments and the dispatch it received, in kWh and ETH.
         """
         self.client = client
         self.chain = client.chain
@@ -148,6 +150,8 @@ class UserDashboard(LiveWidget):
         self.widget = self._layout()
         self.market_panel = market_section(self, market, self.account.name, "user", live=live,
                                            refresh_interval=refresh_interval)
+        self.day_panel = day_section(self, market, client, self.account.name, pick=False, live=live,
+                                     refresh_interval=refresh_interval)
         self._start_live(live, refresh_interval)
 
     def _layout(self) -> widgets.VBox:
@@ -232,6 +236,8 @@ class UserDashboard(LiveWidget):
         self._queries = reader(self.client, self.account)
         if self.market_panel is not None:
             self.market_panel.account.value = self.account.name
+        if self.day_panel is not None:
+            self.day_panel.show_account(self.account.name)
         self.message.clear()
         self.refresh()
 

@@ -8,16 +8,21 @@ the market's stored readings, its balance, and the registry's dispatch history.
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 
 import pytest
+from platform_support import css_classes
 
+import grid.widgets.household_day as household_day_module
 from grid.chain import connect
 from grid.market import MarketClient
+from grid.market.household_day import household_day
 from grid.powergridv2 import PowerGridV2Client
 from grid.simulation.day import DayOptions, simulate_day
 from grid.simulation.flow import V_MAX_PU, V_MIN_PU
 from grid.simulation.output import write_results
+from grid.widgets import ManagerDashboard, UserDashboard
 
 CHAINS = ["tester", pytest.param("anvil", marks=pytest.mark.anvil)]
 # Late morning on midsummer's day, under a clear sky: enough PV for the voltage to leave the band.
@@ -110,3 +115,54 @@ def test_the_files_have_their_columns_and_units(run, tmp_path):
         people = list(csv.DictReader(handle))
     assert {"household", "account", "bus", "pv_kwp", "annual_kwh"} <= set(people[0])
     assert len(people) == WINDOW.households
+
+
+def test_a_households_day_read_back_from_the_chain_matches_what_was_sent(run):
+    chain, day = run
+    market = MarketClient(chain, day.market_address)
+    registry = PowerGridV2Client(chain, day.registry_address)
+    market_slot = {r.slot: r.market_slot for r in day.slots}
+    # Each read walks the whole chain's logs (1.7 s on eth-tester): the first household, and every
+    # one the operator instructed.
+    dispatched = {i.household for _, i in day.instructions}
+    checked = [p for i, p in enumerate(day.people) if i == 0 or p.household in dispatched]
+    assert len(checked) >= 2
+    for person in checked:
+        rows = {row.slot: row for row in household_day(market, person.account, registry)}
+        assert sorted(rows) == sorted(market_slot.values())      # every slot had its reading
+        for reading in (r for r in day.readings if r.household == person.household):
+            row = rows[market_slot[reading.slot]]
+            assert (row.exported_wh, row.imported_wh) == (reading.exported_wh, reading.imported_wh)
+        assert sum(r.bought_wh for r in rows.values()) / 1000 == pytest.approx(person.bought_kwh)
+        assert sum(r.sold_wh for r in rows.values()) / 1000 == pytest.approx(person.sold_kwh)
+        assert sum(r.paid_wei for r in rows.values()) / 10**18 == pytest.approx(person.paid_eth)
+        assert sum(r.earned_wei for r in rows.values()) / 10**18 == pytest.approx(person.earned_eth)
+        # An instruction sent at the start of a slot applies from that slot's market slot on.
+        sent = [(market_slot[s], i.text) for s, i in day.instructions if i.household == person.household]
+        assert [(slot, text) for slot, row in sorted(rows.items()) for text in row.dispatches] == sent
+
+
+def test_the_platforms_show_a_households_day_in_kwh(run):
+    chain, day = run
+    market = MarketClient(chain, day.market_address)
+    registry = PowerGridV2Client(chain, day.registry_address)
+    dispatched = next(p for p in day.people if p.dispatches) if day.instructions else day.people[0]
+    user = UserDashboard(registry, dispatched.household, market=market, live=False)
+    manager = ManagerDashboard(registry, market=market, live=False)
+    try:
+        table = user.day_panel.table.value
+        assert table.count("class='gc-day-slot'") == WINDOW.slots
+        assert "Exported (kWh)" in table and "Price (ETH/kWh)" in table
+        first = next(r for r in day.readings if r.household == dispatched.household)
+        shown = first.exported_wh / 1000 if first.exported_wh else first.imported_wh / 1000
+        assert f"<td>{shown:g}</td>" in table
+        if day.instructions:
+            text = next(i.text for _, i in day.instructions if i.household == dispatched.household)
+            assert text in table and text in user.day_panel.summary()
+        manager.day_panel.picker.value = dispatched.household
+        assert manager.day_panel.table.value == table
+        documented = set(re.findall(r"\bgc-day[a-z-]*", household_day_module.__doc__))
+        assert documented <= css_classes(user.widget) | css_classes(manager.widget), documented
+    finally:
+        user.close()
+        manager.close()
