@@ -8,7 +8,8 @@ A library with a CLI (`python -m grid simulate`), without widgets. feeders:
 the test feeders (pandapower.networks); weather: pvlib's clear sky, the seeded
 cloud model and the PV system; households: the seeded mix and the BDEW H0 load
 (demandlib); strategy: forecasts and orders; flow: the AC power flow
-(pandapower); operator: the dispatch rules; day: the slot loop on chain;
+(pandapower); model: one seed's households, weather and loads, and the
+flow-only day; operator: the dispatch rules; day: the slot loop on chain;
 output: the files. The names below load on first use, since pandapower takes
 seconds to import and `python -m grid` should not wait for it.
 """
@@ -17,8 +18,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-_EXPORTS = {"DayOptions": "day", "DayResult": "day", "simulate_day": "day", "FEEDERS": "feeders",
-            "DEFAULT_FEEDER": "feeders", "write_results": "output", "summary": "output"}
+_EXPORTS = {"DayOptions": "model", "DayResult": "day", "simulate_day": "day", "FEEDERS": "feeders",
+            "DEFAULT_FEEDER": "feeders", "write_results": "output", "summary": "output",
+            "day_model": "model", "feeder_day": "model"}
 
 
 def __getattr__(name: str) -> Any:

@@ -12,7 +12,6 @@ not encode the simulated date, `start_utc` does.
 """
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,24 +23,22 @@ from tqdm.auto import tqdm
 from ..accounts import TEST_MNEMONIC, NamedAccount, derive_account
 from ..chain import Chain, connect
 from ..contract import ContractCall, ContractRules, FunctionSpec
-from ..errors import GridError
 from ..market import Fill, MarketClient, NewOrder, SlotResult
 from ..market.book import settlement_from_events
 from ..market.units import WEI_PER_ETH
 from ..powergridv2 import PowerGridV2Client
 from ..txlog import TxLogEntry
-from .feeders import DEFAULT_FEEDER, build_network
+from .feeders import build_network
 from .flow import FeederFlow
-from .households import Household, h0_kw_per_annual_kwh, load_noise, make_households
+from .households import Household
+from .model import DayOptions, day_model
 from .operator import Instruction, Operator
 from .records import HouseholdRecord, MeterReadingRecord, SlotRecord
-from .strategy import Order, forecast_net_kwh, household_prices, order_for
-from .weather import SLOT_HOURS, day_weather
+from .strategy import Order, Strategy, forecast_net_kwh, order_for
+from .weather import SLOT_HOURS
 
 HOUSEHOLD_INDEX_OFFSET = 2000          # household i's key: m/44'/60'/0'/0/(2000 + i) of the mnemonic
 HOUSEHOLD_FUNDING_WEI = 10**18         # 1 ether: a day of bids at retail prices is ~0.05
-SLOTS_PER_DAY = 96
-QUICK_FIRST_SLOT, QUICK_SLOTS = 36, 16  # 09:00-13:00 UTC: the four hours around Sundsvall's solar noon
 MARKET_SLOT_SPACING = 3
 # Gas limits with headroom over the worst cases grid.market.gas measures (64 orders in a slot):
 # eth-tester estimates gas by running a transaction a dozen times, which would dominate the day,
@@ -49,22 +46,6 @@ MARKET_SLOT_SPACING = 3
 FIXED_GAS = {"placeBid": 300_000, "placeAsk": 300_000, "clear": 7_500_000, "submitReading": 200_000,
              "settle": 1_500_000, "withdraw": 100_000, "PowerDispatch": 300_000, "empower": 300_000,
              "bindMeter": 150_000}
-
-
-@dataclass(frozen=True)
-class DayOptions:
-    """What to simulate, and where."""
-
-    date: str = "2026-06-21"
-    households: int = 20
-    feeder: str = DEFAULT_FEEDER
-    chain: str = "tester"
-    seed: int = 1
-    quick: bool = False
-    sky: str = "random"
-    dispatch: bool = True      # False: the operator watches but never instructs
-    first_slot: int | None = None   # a window of the day: its first slot (default 0, or 36 with quick)
-    slots: int | None = None        # and how many (default 96, or 16 with quick)
 
 
 @dataclass
@@ -120,46 +101,38 @@ class _Timer:
 
 
 def simulate_day(options: DayOptions, *, chain: Chain | None = None, progress: bool = True,
-                 on_slot: Callable[[SlotRecord], None] | None = None) -> DayResult:
-    """Run the day on `chain` (or connect to `options.chain` and close it afterwards)."""
+                 on_slot: Callable[[SlotRecord], None] | None = None,
+                 strategy: Strategy = order_for) -> DayResult:
+    """Run the day on `chain` (or connect to `options.chain` and close it afterwards).
+
+    `strategy(house, forecast_net_kwh, prices)` turns each household's forecast into its order
+    (grid.simulation.strategy.order_for by default).
+    """
+    options.window()    # a window outside the day is refused before any node starts
     own = chain is None
     chain = chain or connect(options.chain, accounts=2)
     try:
-        return _Day(options, chain).run(progress, on_slot)
+        return _Day(options, chain, strategy).run(progress, on_slot)
     finally:
         if own:
             chain.close()
 
 
 class _Day:
-    def __init__(self, options: DayOptions, chain: Chain) -> None:
+    def __init__(self, options: DayOptions, chain: Chain, strategy: Strategy) -> None:
         started = time.perf_counter()
-        self.options, self.chain = options, chain
-        rng = random.Random(options.seed)
-        first, count = (QUICK_FIRST_SLOT, QUICK_SLOTS) if options.quick else (0, SLOTS_PER_DAY)
-        first = first if options.first_slot is None else options.first_slot
-        count = count if options.slots is None else options.slots
-        if not (first >= 0 and count >= 1 and first + count <= SLOTS_PER_DAY):
-            raise GridError(f"the window of {count} slot(s) from slot {first} does not fit in the day's "
-                            f"{SLOTS_PER_DAY}: pick slots within 0-{SLOTS_PER_DAY - 1}", kind="input")
+        self.options, self.chain, self.strategy = options, chain, strategy
+        self.window = options.window()
         self.timings = DayTimings()
-        net, connections = build_network(options.feeder)
-        self.houses = make_households(options.households, connections, rng)
-        self.prices = household_prices(self.houses, rng)
-        weather = day_weather(options.date, SLOTS_PER_DAY, options.sky, rng)
-        noise = load_noise(len(self.houses), SLOTS_PER_DAY, rng)
-        h0 = h0_kw_per_annual_kwh(weather.slot_starts)
-        self.window = range(first, first + count)
-        self.weather = weather
-        # expected and actual load per household and slot (kWh)
-        self.load_forecast = np.array([[h0[s] * h.annual_kwh * SLOT_HOURS for s in range(SLOTS_PER_DAY)]
-                                       for h in self.houses])
-        self.load_actual = self.load_forecast * noise
-        self.flow = FeederFlow(net, self.houses)
+        model = day_model(options)
+        self.model = model
+        self.houses, self.prices, self.weather = model.houses, model.prices, model.weather
+        self.load_forecast, self.load_actual = model.load_forecast, model.load_actual
+        self.flow = FeederFlow(model.net, self.houses)
         undispatched, _ = build_network(options.feeder)
         self.flow_undispatched = FeederFlow(undispatched, self.houses)
         self.operator = Operator(self.houses)
-        self.result = DayResult(options, self.houses, sky=weather.sky, timings=self.timings)
+        self.result = DayResult(options, self.houses, sky=model.weather.sky, timings=self.timings)
         self.timings.models += time.perf_counter() - started
 
     # ------------------------------------------------------------ set-up on chain
@@ -275,15 +248,14 @@ class _Day:
             net = forecast_net_kwh(house, float(self.weather.pv_clear_kwh_per_kwp[s]), last_k,
                                    float(self.load_forecast[i, s]) * self.operator.load_limit[house.name],
                                    self.operator.pv_limit[house.name], SLOT_HOURS)
-            order = order_for(house, net, self.prices[house.name])
+            order = self.strategy(house, net, self.prices[house.name])
             if order is not None:
                 orders.append(order)
         return orders
 
     def _actuals(self, s: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """PV available, PV produced (within each limit) and load (within each limit), in kWh."""
-        per_kwp = float(self.weather.pv_kwh_per_kwp[s])
-        available = np.array([h.pv_kwp * per_kwp for h in self.houses])
+        available = self.model.pv_available(s)
         cap = np.array([h.pv_kwp * self.operator.pv_limit[h.name] * SLOT_HOURS for h in self.houses])
         load = np.array([self.load_actual[i, s] * self.operator.load_limit[h.name]
                          for i, h in enumerate(self.houses)])

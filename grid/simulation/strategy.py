@@ -12,6 +12,7 @@ so the clearing price rises when sellers are few and falls when they are many.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..market.units import eth_per_kwh_to_wei_per_wh
@@ -38,6 +39,10 @@ class Order:
     is_bid: bool
     wh: int
     price: int              # wei per Wh
+
+
+# How a household turns its forecast position (kWh, + surplus / - deficit) into an order, or None.
+Strategy = Callable[[Household, float, Prices], "Order | None"]
 
 
 def household_prices(households: list[Household], rng: random.Random) -> dict[str, Prices]:

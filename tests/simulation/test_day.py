@@ -21,6 +21,7 @@ from grid.market.household_day import household_day
 from grid.powergridv2 import PowerGridV2Client
 from grid.simulation.day import DayOptions, simulate_day
 from grid.simulation.flow import V_MAX_PU, V_MIN_PU
+from grid.simulation.model import feeder_day
 from grid.simulation.output import write_results
 from grid.widgets import ManagerDashboard, UserDashboard
 
@@ -166,3 +167,16 @@ def test_the_platforms_show_a_households_day_in_kwh(run):
     finally:
         user.close()
         manager.close()
+
+
+def test_the_flow_only_day_is_the_chain_days_undispatched_feeder(run):
+    # The same seed draws the same households, clouds and loads with or without a chain.
+    _, day = run
+    alone = feeder_day(WINDOW)
+    assert [s.slot for s in alone] == [r.slot for r in day.slots]
+    for free, record in zip(alone, day.slots, strict=True):
+        assert free.flow.vmax_pu == pytest.approx(record.vmax_pu_undispatched, abs=1e-9)
+        assert free.flow.vmin_pu == pytest.approx(record.vmin_pu_undispatched, abs=1e-9)
+        assert free.pv_kwh == pytest.approx(record.pv_available_kwh, abs=1e-9)
+        assert free.pv_kwh + free.flow.import_kwh == pytest.approx(
+            free.load_kwh + free.flow.export_kwh + free.flow.losses_kwh, abs=1e-6)
