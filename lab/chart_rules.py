@@ -3,7 +3,8 @@
 Every chart needs a title (its own or the figure's), and every numeric axis a
 label with its unit in brackets, e.g. "time (s)" or "proof size [bytes]".
 Axes that are switched off (images, drawings) are exempt, and so is a
-categorical axis (its tick labels are its words). The notebook tests call
+categorical axis (its tick labels are its words). A colour bar belongs to
+the chart it explains: it needs only a label with its unit. The notebook tests call
 `watch()` first and `report()` last.
 """
 from __future__ import annotations
@@ -28,6 +29,13 @@ def problems(fig) -> list[str]:
     for index, ax in enumerate(fig.get_axes()):
         if not ax.axison or not ax.has_data():
             continue  # drawings, images, colour bars without data
+        colorbar = getattr(ax, "_colorbar", None)
+        if colorbar is not None:
+            vertical = colorbar.orientation == "vertical"
+            label = colorbar.ax.get_ylabel() if vertical else colorbar.ax.get_xlabel()
+            if not _UNIT.search(label):
+                found.append(f"a colour bar's label {label!r} gives no unit, e.g. '(p.u.)'")
+            continue
         name = ax.get_title() or suptitle or f"axes {index}"
         if not (ax.get_title() or suptitle):
             found.append(f"a chart has no title ({name})")

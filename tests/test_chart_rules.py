@@ -34,3 +34,14 @@ def test_categorical_axes_and_drawings_are_exempt():
     drawing.axis("off")
     assert problems(fig) == []
     plt.close(fig)
+
+
+def test_a_colour_bar_needs_only_a_label_with_its_unit():
+    fig, ax = plt.subplots()
+    points = ax.scatter([1, 2, 3], [1, 4, 9], c=[0.96, 1.0, 1.04])
+    ax.set(title="Voltage by bus", xlabel="distance (km)", ylabel="row [strand]")
+    bar = fig.colorbar(points, ax=ax, label="bus voltage (p.u.)")
+    assert problems(fig) == []
+    bar.set_label("bus voltage")
+    assert problems(fig) == ["a colour bar's label 'bus voltage' gives no unit, e.g. '(p.u.)'"]
+    plt.close(fig)
