@@ -4,7 +4,8 @@ Every chart needs a title (its own or the figure's), and every numeric axis a
 label with its unit in brackets, e.g. "time (s)" or "proof size [bytes]".
 Axes that are switched off (images, drawings) are exempt, and so is a
 categorical axis (its tick labels are its words). A colour bar belongs to
-the chart it explains: it needs only a label with its unit. The notebook tests call
+the chart it explains: it needs only a label with its unit; so does a twin
+axis (`twinx`), whose title and x axis are its sibling's. The notebook tests call
 `watch()` first and `report()` last.
 """
 from __future__ import annotations
@@ -36,10 +37,16 @@ def problems(fig) -> list[str]:
             if not _UNIT.search(label):
                 found.append(f"a colour bar's label {label!r} gives no unit, e.g. '(p.u.)'")
             continue
-        name = ax.get_title() or suptitle or f"axes {index}"
-        if not (ax.get_title() or suptitle):
+        # A twin (ax.twinx()) adds a second y scale to its sibling's chart, whose title and x axis it shares.
+        # Only twins: subplots that merely share an x axis still need their own titles.
+        twins = ax._twinned_axes.get_siblings(ax) if hasattr(ax, "_twinned_axes") else [ax]
+        twin = next((other for other in twins if other is not ax), None)
+        title = ax.get_title() or (twin.get_title() if twin is not None else "")
+        name = title or suptitle or f"axes {index}"
+        if not (title or suptitle):
             found.append(f"a chart has no title ({name})")
-        for which, axis, label in (("x", ax.xaxis, ax.get_xlabel()), ("y", ax.yaxis, ax.get_ylabel())):
+        xlabel = ax.get_xlabel() or (twin.get_xlabel() if twin is not None else "")
+        for which, axis, label in (("x", ax.xaxis, xlabel), ("y", ax.yaxis, ax.get_ylabel())):
             if _is_categorical(axis):
                 continue
             if not label:

@@ -80,7 +80,8 @@ def feeder_figure(net: pp.pandapowerNet, houses: list[Household], *, voltages: d
         ax.annotate(label, (layout.distance_km[bus], layout.row[bus]), textcoords="offset points",
                     xytext=(0, 7), ha="center", fontsize=7, color="tab:orange" if size else "tab:blue")
     ax.scatter([0], [0], marker="s", s=120, color="black", zorder=3)
-    ax.annotate("transformer 160 kVA", (0, 0), textcoords="offset points", xytext=(5, -14), fontsize=8)
+    ax.annotate(f"transformer {net.trafo.sn_mva.iloc[0] * 1000:g} kVA", (0, 0), textcoords="offset points",
+                xytext=(5, -14), fontsize=8)
     ax.set(title=title, xlabel="cable distance from the transformer (km)", yticks=[],
            ylabel="strands (houses just above)")
     ax.spines[["left", "right", "top"]].set_visible(False)

@@ -45,3 +45,16 @@ def test_a_colour_bar_needs_only_a_label_with_its_unit():
     bar.set_label("bus voltage")
     assert problems(fig) == ["a colour bar's label 'bus voltage' gives no unit, e.g. '(p.u.)'"]
     plt.close(fig)
+
+
+def test_a_twin_axis_shares_its_siblings_title_and_x_label_but_needs_its_own_unit():
+    fig, ax = plt.subplots()
+    ax.bar([1, 2], [3, 4])
+    ax.set(title="Traded energy and price", xlabel="slot (15 min)", ylabel="energy (kWh)")
+    price = ax.twinx()
+    price.plot([1, 2], [0.1, 0.2])
+    price.set_ylabel("price (ETH/kWh)")
+    assert problems(fig) == []
+    price.set_ylabel("price")
+    assert problems(fig) == ["'Traded energy and price': the y label 'price' gives no unit, e.g. '(s)'"]
+    plt.close(fig)

@@ -36,8 +36,12 @@ def execute(nb: nbformat.NotebookNode) -> str:
     texts = []
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            texts.append(output.get("text", "") or "".join(
-                output.get("data", {}).get("text/plain", "")))
+            data = output.get("data", {})
+            plain = "".join(data.get("text/plain", ""))
+            # A figure without the inline backend shows as "<Figure size ...>": a chart nobody sees.
+            assert not (plain.startswith("<Figure size") and "image/png" not in data), \
+                f"a chart shows as text, not as an image (add %matplotlib inline): {cell.source[:60]!r}"
+            texts.append(output.get("text", "") or plain)
     return "\n".join(texts)
 
 
