@@ -16,16 +16,7 @@ port is taken, anvil or Voila is missing, the node is unreachable.
 """
 from __future__ import annotations
 
-import collections
-import importlib.util
 import os
-import signal
-import subprocess
-import sys
-import threading
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,17 +27,12 @@ from ..chain.state_file import SAVE_INTERVAL_S
 from ..errors import GridError
 from ..migrate import migrate
 from .page import ENV_ACCOUNTS, ENV_CONTRACT, ENV_RPC_URL
+from .voila_process import STARTUP_TIMEOUT_S, VoilaProcess, page_environment, voila_available, voila_command
 
-APP_DIR = Path(__file__).resolve().parent
-PAGES_DIR = APP_DIR / "pages"               # the Voila root: only what is in here is served
-TEMPLATES_ROOT = APP_DIR / "jupyter"        # a JUPYTER_PATH entry holding voila/templates/gridchain
-PACKAGE_PARENT = APP_DIR.parents[1]         # the folder that holds the `grid` package
-TEMPLATE = "gridchain"
+PAGES_DIR = Path(__file__).resolve().parent / "pages"   # the Voila root: only what is in here is served
 DEFAULT_PORT = 8866                         # Voila's own default
 HOST = "127.0.0.1"                          # this machine only: the pages can send transactions
 DEFAULT_RECORD = Path(".cache") / "app-deployment.json"
-STARTUP_TIMEOUT_S = 60.0
-STOP_TIMEOUT_S = node_process.STOP_TIMEOUT_S   # the nodes' grace period, for Voila too
 # Voila serves files of the root folder only when they match this allowlist:
 # the side-by-side page, nothing else (notebooks and .py are never served raw).
 FILE_ALLOWLIST = [r"side_by_side\.html"]
@@ -71,11 +57,6 @@ class AppUrls:
                 f"  Manager platform:                  {self.manager}",
                 f"  User platform:                     {self.user_as('generator1')}",
                 f"  All pages:                         {self.base}"]
-
-
-def voila_available() -> bool:
-    """True when Voila can be imported by this Python."""
-    return importlib.util.find_spec("voila") is not None
 
 
 def reserve_port(port: int, host: str = HOST) -> int:
@@ -109,9 +90,7 @@ class AppServer:
     startup_timeout: float = STARTUP_TIMEOUT_S
     chain: Chain | None = field(default=None, init=False)
     migration: Any = field(default=None, init=False)   # grid.migrate.Migration
-    voila: subprocess.Popen | None = field(default=None, init=False, repr=False)
-    voila_log: collections.deque = field(default_factory=lambda: collections.deque(maxlen=500),
-                                         init=False, repr=False)
+    voila: VoilaProcess | None = field(default=None, init=False, repr=False)
     _urls: AppUrls | None = field(default=None, init=False, repr=False)
 
     # ----------------------------------------------------------- lifecycle
@@ -138,7 +117,7 @@ class AppServer:
             self.chain = connect(target, accounts=self.accounts, state_file=self.state_file)
             self.migration = migrate(self.chain, self.record_path or DEFAULT_RECORD)
             self._spawn_voila()
-            self._wait_until_serving()
+            self.voila.wait_until_serving(self.urls.side_by_side, self.startup_timeout)
         except BaseException:
             self.stop()
             raise
@@ -147,13 +126,18 @@ class AppServer:
     def stop(self) -> None:
         """Stop Voila and its kernels, then the node if this server started it. Safe to repeat."""
         if self.voila is not None:
-            _stop_voila(self.voila)
+            self.voila.stop()
             self.voila = None
         if self.chain is not None:
             self.chain.close()   # stops anvil (it writes its state file); a URL node keeps running
             self.chain = None
 
     # ------------------------------------------------------------- reading
+    @property
+    def voila_log(self) -> list[str]:
+        """Voila's last lines (empty before start)."""
+        return list(self.voila.log) if self.voila is not None else []
+
     @property
     def urls(self) -> AppUrls:
         """The pages' addresses (after `start()`)."""
@@ -173,8 +157,8 @@ class AppServer:
 
     def problem(self) -> str | None:
         """None while Voila and the node run; else one sentence saying which stopped."""
-        if self.voila is not None and self.voila.poll() is not None:
-            return f"Voila exited unexpectedly (it said: {self._log_tail()})"
+        if self.voila is not None and not self.voila.running:
+            return f"Voila exited unexpectedly (it said: {self.voila.log_tail()})"
         process = getattr(self.chain, "process", None)
         if process is not None and not process.running:
             return "the anvil node exited unexpectedly"
@@ -203,94 +187,17 @@ class AppServer:
     # ------------------------------------------------------------ internals
     def page_environment(self) -> dict[str, str]:
         """The environment Voila (and so every page's kernel) runs in."""
-        env = dict(os.environ)
-        env[ENV_RPC_URL] = self.rpc_url
-        env[ENV_CONTRACT] = self.contract_address
-        env[ENV_ACCOUNTS] = str(self.accounts)
-        # Our template first; the kernels import `grid` even from a plain checkout.
-        env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(TEMPLATES_ROOT), env.get("JUPYTER_PATH")]))
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_PARENT), env.get("PYTHONPATH")]))
-        env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # silence the debugger's start-up warning
-        return env
+        return page_environment({ENV_RPC_URL: self.rpc_url, ENV_CONTRACT: self.contract_address,
+                                 ENV_ACCOUNTS: str(self.accounts)})
 
     def voila_command(self) -> list[str]:
         """The Voila command line: local only, offline template, no tracebacks, one page allowlisted."""
-        return [sys.executable, "-m", "voila", str(PAGES_DIR),
-                "--no-browser", f"--port={self.port}", f"--Voila.ip={HOST}", "--Voila.port_retries=0",
-                f"--template={TEMPLATE}", "--theme=light", "--show_tracebacks=False",
-                f"--VoilaConfiguration.file_allowlist={FILE_ALLOWLIST!r}",
-                "--VoilaConfiguration.file_denylist=['.*\\.(ipynb|py)']"]
+        allow = f"--VoilaConfiguration.file_allowlist={FILE_ALLOWLIST!r}"
+        return voila_command(PAGES_DIR, self.port, HOST, [allow])
 
     def _spawn_voila(self) -> None:
-        try:
-            # A session of its own: a Ctrl-C in the terminal reaches only us, and
-            # we stop Voila before the node, so no page sees the node vanish first.
-            self.voila = node_process.spawn(self.voila_command(), env=self.page_environment(),
-                                            cwd=str(PAGES_DIR), stdin=subprocess.DEVNULL,
-                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                            text=True, bufsize=1, start_new_session=True)
-        except OSError as exc:
-            raise GridError(f"cannot start Voila ({exc.strerror}): run `make setup`",
-                            kind="unsupported") from None
-        threading.Thread(target=self._drain, name="voila-log", daemon=True).start()
+        self.voila = VoilaProcess.start(self.voila_command(), self.page_environment(), PAGES_DIR)
         base = f"http://{HOST}:{self.port}/"
         self._urls = AppUrls(base=base, manager=f"{base}voila/render/manager.ipynb",
                              user=f"{base}voila/render/user.ipynb",
                              side_by_side=f"{base}voila/files/side_by_side.html")
-
-    def _drain(self) -> None:
-        # Voila logs every request; an unread pipe would fill up and stall it.
-        voila = self.voila
-        if voila is None or voila.stdout is None:
-            return
-        for line in voila.stdout:
-            self.voila_log.append(line.rstrip())
-
-    def _log_tail(self) -> str:
-        lines = [line for line in list(self.voila_log)[-3:] if line.strip()]
-        return " | ".join(lines) or "no output"
-
-    def _wait_until_serving(self) -> None:
-        deadline = time.monotonic() + self.startup_timeout
-        probe = self.urls.side_by_side
-        while time.monotonic() < deadline:
-            if self.voila is None or self.voila.poll() is not None:
-                time.sleep(0.2)  # let the drain thread collect the last words
-                raise GridError(f"Voila exited as it started (it said: {self._log_tail()}): run "
-                                f"`make setup`, or choose another port with --port", kind="unsupported")
-            try:
-                with urllib.request.urlopen(probe, timeout=2) as reply:
-                    if reply.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.2)
-        raise GridError(f"Voila did not answer within {self.startup_timeout:.0f} s (it said: "
-                        f"{self._log_tail()}): is the machine overloaded? try again", kind="unsupported")
-
-
-def _stop_voila(voila: subprocess.Popen, timeout: float = STOP_TIMEOUT_S) -> None:
-    """SIGTERM (Voila then shuts its kernels down), wait, then force; no kernel outlives it."""
-    kernels = _descendants(voila.pid)
-    node_process.stop(voila, timeout, graceful=signal.SIGTERM)
-    # Kernels run in sessions of their own (jupyter_client starts them so):
-    # end any that Voila could not shut down.
-    for kernel in kernels:
-        try:
-            kernel.wait(timeout=3)
-        except Exception:
-            try:
-                kernel.kill()
-            except Exception:
-                pass
-
-
-def _descendants(pid: int) -> list:
-    try:
-        import psutil  # noqa: PLC0415 - optional: a dependency of ipykernel, so present wherever Voila is
-    except ImportError:
-        return []
-    try:
-        return psutil.Process(pid).children(recursive=True)
-    except psutil.Error:
-        return []

@@ -29,6 +29,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 ANVIL_VERSION = "1.7.1"
 READY_TIMEOUT_S = 30.0
 KEPT_STATES = 16
+NO_BROWSER_ORIGIN = "http://127.0.0.1:0"   # --allow-origin: an origin no web page can have
 _LISTENING = re.compile(r"Listening on (\S+):(\d+)")
 _PLATFORM_PACKAGES = {
     ("Linux", "x86_64"): "anvil-linux-amd64",
@@ -92,7 +93,8 @@ class AnvilProcess:
     @classmethod
     def start(cls, *, chain_id: int = THESIS_CHAIN_ID, accounts: int = 10,
               mnemonic: str = TEST_MNEMONIC, state_file: str | os.PathLike | None = None,
-              port: int = 0, host: str = "127.0.0.1", extra_args: list[str] | None = None) -> AnvilProcess:
+              port: int = 0, host: str = "127.0.0.1", extra_args: list[str] | None = None,
+              allow_origin: str = NO_BROWSER_ORIGIN) -> AnvilProcess:
         """Spawn anvil and block until it listens (or raise a readable GridError)."""
         binary = anvil_binary()
         node_process.check_listen_port(port, host, taken="is a node already running?")
@@ -111,7 +113,11 @@ class AnvilProcess:
                     # (2 GB) and never deletes it. Older reads get one sentence
                     # (grid.chain.transport.history_gone). Without a number the flag
                     # keeps none, and a send that arrives mid-block fails.
-                    "--prune-history", str(KEPT_STATES)]
+                    "--prune-history", str(KEPT_STATES),
+                    # anvil's default CORS policy is "*": any site's page in a browser on
+                    # this machine could then use the unlocked accounts. No page has this
+                    # origin (port 0), so browsers refuse every cross-site call.
+                    "--allow-origin", allow_origin]
             if resumed is None:
                 args += ["--timestamp", str(THESIS_GENESIS_TIMESTAMP)]
             if state_path:

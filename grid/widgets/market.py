@@ -21,7 +21,8 @@ CSS classes:
     gc-market-slot            the slot taking orders, and when its gate closes
     gc-market-book            HTML: the book, one <tr class="gc-market-order"> per order
     gc-market-clear           Button: close the gate and clear the slot (travels the chain's clock)
-    gc-market-result          the last clearing: price, volume, fills
+    gc-market-result          the last clearing: price, volume, fills (read from the chain's Cleared events)
+    gc-market-chart           HTML: the last clearing's supply and demand chart (inline SVG)
     gc-market-settle          Button: the sellers' meters report what they sold, then the slot settles
     gc-market-credit          what the picked account may withdraw
     gc-market-withdraw        Button: withdraw the picked account's credit
@@ -75,7 +76,10 @@ class MarketDashboard(LiveWidget):
         self.result: SlotResult | None = None
         names = list(self.chain.accounts.names)
         first = market.chain.account(account).name if account else names[min(3, len(names) - 1)]
-        self.account = widgets.Dropdown(options=names, value=first, description="As", disabled=bool(account))
+        # A fixed account is the only option: a disabled widget can still be set from the page,
+        # but a Dropdown refuses a value outside its options.
+        self.account = widgets.Dropdown(options=[first] if account else names, value=first, description="As",
+                                        disabled=bool(account))
         self.account.add_class("gc-market-account")
         self.side = widgets.ToggleButtons(options=[("bid (buy)", "bid"), ("ask (sell)", "ask")], value="bid")
         self.side.add_class("gc-market-side")
@@ -87,6 +91,10 @@ class MarketDashboard(LiveWidget):
         self.book_display = widgets.HTML()
         self.book_display.add_class("gc-market-book")
         self.result_display = value_display("gc-market-result")
+        self.chart = widgets.HTML()
+        self.chart.add_class("gc-market-chart")
+        self._scanned_to = -1          # the last block searched for Cleared events
+        self._charted: SlotResult | None = None
         self.settle_button = action_button("Meters report, then settle", "gc-market-settle", style="")
         self.credit_display = value_display("gc-market-credit")
         self.withdraw_button = action_button("Withdraw", "gc-market-withdraw", style="success")
@@ -101,8 +109,8 @@ class MarketDashboard(LiveWidget):
         operate = widgets.HBox([self.clear_button, self.settle_button])
         wallet = widgets.HBox([self.credit_display, self.withdraw_button])
         parts = {"all": [orders, self.book_display, operate, self.result_display, wallet],
-                 "user": [orders, self.book_display, wallet, self.result_display],
-                 "operator": [self.book_display, operate, self.result_display]}[role]
+                 "user": [orders, self.book_display, wallet, self.result_display, self.chart],
+                 "operator": [self.book_display, operate, self.result_display, self.chart]}[role]
         self.widget = widgets.VBox([
             widgets.HTML("<h3>Market</h3>" if role == "all" else "<b>Energy market</b>"), self.slot_display,
             *parts, self.message.widget],
@@ -175,6 +183,7 @@ class MarketDashboard(LiveWidget):
     def _read_and_draw(self) -> None:
         if self.client.gate_closure(self.slot) <= self.chain.timestamp():
             self.slot = self.client.next_open_slot()
+        self._read_last_clearing()
         self.book = self.client.order_book(self.slot)
         closes = datetime.fromtimestamp(self.client.gate_closure(self.slot), UTC).strftime("%H:%M:%S UTC")
         self.slot_display.value = html.escape(f"Orders go to slot {self.slot}; its gate closes at {closes}.")
@@ -184,6 +193,30 @@ class MarketDashboard(LiveWidget):
         credit = self.client.credit(self.account.value)
         self.credit_display.value = html.escape(f"{self.account.value} may withdraw {eth_text(credit)}")
         self.withdraw_button.disabled = credit == 0
+        self._draw_chart()
+
+    def _read_last_clearing(self) -> None:
+        """Pick up a clearing made anywhere (another page, another person) since the last look."""
+        head = self.chain.block_number
+        if head <= self._scanned_to:
+            return
+        cleared = self.client.events("Cleared", self._scanned_to + 1, head)
+        self._scanned_to = head
+        if cleared:
+            slot = int(cleared[-1].args["slot"])
+            if self.result is None or slot >= self.result.slot:
+                self.result = self.client.result(slot)
+
+    def _draw_chart(self) -> None:
+        if self.result is None or self.result == self._charted or self.chart not in self.widget.children:
+            return
+        from ..market.charts import book_figure, figure_svg  # noqa: PLC0415 - matplotlib loads on the first clearing
+
+        fig = book_figure(self.client.order_book(self.result.slot), self.result,
+                          title=f"Slot {self.result.slot}: supply, demand and the clearing price")
+        fig.set_size_inches(6.4, 3.4)
+        self.chart.value = f'<div style="max-width:100%;overflow-x:auto">{figure_svg(fig)}</div>'
+        self._charted = self.result
 
     def summary(self) -> str:
         """A plain-text view of the panel."""
