@@ -12,6 +12,7 @@ SLITHER_VENV  := $(VENV)/tools/slither
 SLITHER_STAMP := $(SLITHER_VENV)/.installed
 PYTEST_ARGS ?=
 APP_ARGS    ?=
+CLASS_ARGS  ?=
 BENCH_ARGS  ?=
 # Offline at run time: no news feed, no update check, no PyPI extension manager.
 LAB_FLAGS   := --LabApp.news_url=None \
@@ -20,7 +21,7 @@ LAB_FLAGS   := --LabApp.news_url=None \
                $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test demo node app bench simulate compile slither lock clean
+.PHONY: help setup lab test demo node app class bench simulate compile slither lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -61,6 +62,9 @@ node: setup  ## run the private chain (anvil, chainId 666) for a class to share
 
 app: setup  ## serve the manager and user platforms as web pages (Voila, class chain)
 	$(PY) -m grid app $(APP_ARGS)
+
+class: setup  ## a class on the classroom network: a link and QR code per student (CLASS_ARGS="--students 30")
+	$(PY) -m grid class $(CLASS_ARGS)
 
 bench: setup  ## reproduce chapter 6's timing tables (BENCH_ARGS="--quick" for a 2-minute run)
 	$(PY) -m grid bench $(BENCH_ARGS)

@@ -1,4 +1,5 @@
-"""Command line: `python -m grid demo | node | compile | app | bench | slither | simulate`.
+"""Command line: `python -m grid demo | node | compile | app | class | class-load | bench | slither |
+simulate`.
 
 Every GridError is printed as one sentence on stderr (exit status 2), and
 argparse reports bad options the same way, so a student sees no traceback for
@@ -17,6 +18,7 @@ from .analysis import slither
 from .bench import cli as bench_cli
 from .chain import MAX_ACCOUNTS, THESIS_CHAIN_ID, AnvilProcess, connect
 from .chain.state_file import SAVE_INTERVAL_S
+from .classroom import cli as class_cli
 from .compiler import artifact_path, compile_contracts, write_artifacts
 from .demo import run_scenario
 from .errors import GridError
@@ -177,6 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--browser", action=argparse.BooleanOptionalAction, default=False,
                      help="open the side-by-side page in this machine's browser (default: --no-browser)")
     app.set_defaults(run=_cmd_app)
+
+    classroom = sub.add_parser("class", help="a class on the LAN: a page per student, the teacher's pages")
+    class_cli.add_arguments(classroom)
+    classroom.set_defaults(run=class_cli.main)
 
     lint = sub.add_parser("slither", help="run Slither on the contracts and rewrite data/security/")
     lint.add_argument("--check", action="store_true", help="only check the committed findings are fresh")

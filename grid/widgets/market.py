@@ -171,6 +171,13 @@ class MarketDashboard(LiveWidget):
         return self.message.run(act, lambda r: f"Slot {r.slot} settled: {len(r.payments)} payment(s), "
                                 f"{eth_text(sum(w for *_, w in r.payments))} to the sellers.")
 
+    def act_as(self, account: str) -> None:
+        """Act as `account` from now on (the platform that holds this panel switched user)."""
+        name = self.chain.account(account).name
+        if self.account.disabled:
+            self.account.options = [name]
+        self.account.value = name
+
     def withdraw(self) -> int | None:
         """Pay the picked account its credit; the wei paid."""
         def act() -> int:

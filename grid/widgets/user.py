@@ -235,7 +235,7 @@ class UserDashboard(LiveWidget):
         self.user_client = self.client.using(self.account)
         self._queries = reader(self.client, self.account)
         if self.market_panel is not None:
-            self.market_panel.account.value = self.account.name
+            self.market_panel.act_as(self.account.name)
         if self.day_panel is not None:
             self.day_panel.show_account(self.account.name)
         self.message.clear()
