@@ -330,6 +330,7 @@ class Channels(websocket.WebSocketHandler, KernelOwned):
             self.config.note(f"ws {self.member.name} -> {self.kernel_id}: refused {verdict.reason}")
             self.close(1008, "only widget messages are allowed")
             return
+        self.config.kernels.touched(self.kernel_id)
         if self.upstream is not None:
             await self.upstream.write_message(message, binary=isinstance(message, bytes))
 

@@ -8,6 +8,8 @@ is freed (shut down in Voila) when:
   sooner, so it is not freed under the student's feet);
 - no tab ever connected to it within NEVER_CONNECTED_S of its page load
   (an abandoned or failed load);
+- its page sent nothing (no click, no typing) for IDLE_S, even with the tab
+  open: a tab left open after class stops holding memory;
 - its owner opens more than MAX_PAGES_PER_MEMBER pages (the oldest goes).
 
 At most `cap` kernels are live at once; past that, a new page gets a clear
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 
 CLOSE_GRACE_S = 10.0
 NEVER_CONNECTED_S = 120.0
+IDLE_S = 45 * 60.0        # a lesson's length: a student who comes back reloads the page
 MAX_PAGES_PER_MEMBER = 3
 DEFAULT_CAP = 45          # 30 students, the teacher's pages, and reloads in flight
 
@@ -36,14 +39,17 @@ class KernelEntry:
     sockets: int = 0
     ever_connected: bool = False
     last_closed: float | None = None
+    last_active: float = field(default_factory=time.monotonic)
 
 
 class KernelRegistry:
     """The live page kernels, thread-safe (the server's loop and its reaper share it)."""
 
     def __init__(self, cap: int = DEFAULT_CAP, *, per_member: int = MAX_PAGES_PER_MEMBER,
-                 close_grace_s: float = CLOSE_GRACE_S, never_connected_s: float = NEVER_CONNECTED_S) -> None:
+                 close_grace_s: float = CLOSE_GRACE_S, never_connected_s: float = NEVER_CONNECTED_S,
+                 idle_s: float = IDLE_S) -> None:
         self.cap = cap
+        self.idle_s = idle_s
         self.per_member = per_member
         self.close_grace_s = close_grace_s
         self.never_connected_s = never_connected_s
@@ -86,6 +92,13 @@ class KernelRegistry:
                 entry.ever_connected = True
                 entry.last_closed = None
 
+    def touched(self, kernel_id: str, now: float | None = None) -> None:
+        """The kernel's page sent a message (the student did something)."""
+        with self._lock:
+            entry = self._entries.get(kernel_id)
+            if entry:
+                entry.last_active = time.monotonic() if now is None else now
+
     def disconnected(self, kernel_id: str) -> None:
         """A tab's websocket to the kernel closed."""
         with self._lock:
@@ -101,14 +114,15 @@ class KernelRegistry:
             return self._entries.pop(kernel_id, None)
 
     def due(self, now: float | None = None) -> list[str]:
-        """The kernels to free now: closed long enough, or never connected."""
+        """The kernels to free now: closed long enough, never connected, or idle too long."""
         now = time.monotonic() if now is None else now
         with self._lock:
             closed = [e for e in self._entries.values() if e.sockets == 0 and e.last_closed is not None
                       and now - e.last_closed >= self.close_grace_s]
             abandoned = [e for e in self._entries.values()
                          if not e.ever_connected and now - e.created >= self.never_connected_s]
-            return list(dict.fromkeys(e.kernel_id for e in closed + abandoned))
+            idle = [e for e in self._entries.values() if now - e.last_active >= self.idle_s]
+            return list(dict.fromkeys(e.kernel_id for e in closed + abandoned + idle))
 
     def count(self, owner: str | None = None) -> int:
         """Live kernels (of `owner`, or all)."""

@@ -91,8 +91,10 @@ def add_students(chain: Chain, count: int) -> list[NamedAccount]:
 
 
 def identity_store(folder: Path) -> IdentityStore:
-    """The class's store of names and locations (shared by every page's kernel)."""
-    return IdentityStore(folder / IDENTITY_FILE)
+    """The class's store of names and locations (shared by every page's kernel; its owner's only)."""
+    store = IdentityStore(folder / IDENTITY_FILE)
+    os.chmod(folder / IDENTITY_FILE, 0o600)
+    return store
 
 
 def _reusable(chain: Chain, record: ClassRecord | None, count: int) -> bool:

@@ -204,6 +204,7 @@ class ClassSession:
             chain,
             f"  Contracts: PowerGridV2 {self.record.registry}, EnergyMarket {self.record.market}",
             f"  Pages: at most {self.cap} open at once; a closed tab's page is freed after "
-            f"{self.config.kernels.close_grace_s:.0f} s",
+            f"{self.config.kernels.close_grace_s:.0f} s, an idle one after "
+            f"{self.config.kernels.idle_s / 60:.0f} min",
         ])
 

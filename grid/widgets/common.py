@@ -184,6 +184,13 @@ def labelled_row(label: str, value: widgets.Widget, hint: str = "") -> widgets.H
     return widgets.HBox([widgets.HTML(title, layout=widgets.Layout(width="55%")), value])
 
 
+def close_tree(widget: widgets.Widget) -> None:
+    """Close `widget` and everything inside it: its comms end, so no page can drive it any more."""
+    for child in getattr(widget, "children", ()):
+        close_tree(child)
+    widget.close()
+
+
 def action_button(description: str, css_class: str, style: str = "primary") -> widgets.Button:
     """A button with a CSS class."""
     button = widgets.Button(description=description, button_style=style)

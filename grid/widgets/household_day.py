@@ -48,10 +48,13 @@ class HouseholdDayPanel(LiveWidget):
         self.table = widgets.HTML()
         self.table.add_class("gc-day-table")
         self.message = MessageLine("gc-day-message")
-        self.picker = widgets.Dropdown(options=list(self.chain.accounts.names), value=self.account,
-                                       description="Household", layout=widgets.Layout(width="auto"))
-        self.picker.add_class("gc-day-account")
-        self.picker.observe(lambda change: self.show_account(change["new"]), names="value")
+        # Without `pick` there is no picker at all: a hidden one could still be set from the page.
+        self.picker: widgets.Dropdown | None = None
+        if pick:
+            self.picker = widgets.Dropdown(options=list(self.chain.accounts.names), value=self.account,
+                                           description="Household", layout=widgets.Layout(width="auto"))
+            self.picker.add_class("gc-day-account")
+            self.picker.observe(lambda change: self.show_account(change["new"]), names="value")
         title = widgets.HTML("<b>A household's day</b>" if pick else "<b>My day</b>")
         self.widget = widgets.VBox([title, *([self.picker] if pick else []), self.table, self.message.widget],
                                    layout=widgets.Layout(border="1px solid #ccc", padding="8px"))

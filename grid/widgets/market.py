@@ -38,7 +38,15 @@ import ipywidgets as widgets
 from ..energy import kwh_text, parse_kwh
 from ..errors import GridError
 from ..market import MarketClient, OrderBook, SlotResult, eth_per_kwh_to_wei_per_wh, eth_text, price_text
-from .common import DEFAULT_REFRESH_S, LiveWidget, MessageLine, action_button, text_box, value_display
+from .common import (
+    DEFAULT_REFRESH_S,
+    LiveWidget,
+    MessageLine,
+    action_button,
+    close_tree,
+    text_box,
+    value_display,
+)
 
 
 def _price(text: str) -> int:
@@ -111,6 +119,11 @@ class MarketDashboard(LiveWidget):
         parts = {"all": [orders, self.book_display, operate, self.result_display, wallet],
                  "user": [orders, self.book_display, wallet, self.result_display, self.chart],
                  "operator": [self.book_display, operate, self.result_display, self.chart]}[role]
+        # A part the role does not show is closed, not hidden: a page can send a click to any live
+        # widget, and a user's panel must not clear the market or report for other people's meters.
+        for part in (orders, operate, wallet, self.chart):
+            if part not in parts:
+                close_tree(part)
         self.widget = widgets.VBox([
             widgets.HTML("<h3>Market</h3>" if role == "all" else "<b>Energy market</b>"), self.slot_display,
             *parts, self.message.widget],

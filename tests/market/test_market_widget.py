@@ -85,3 +85,16 @@ def test_the_user_and_manager_platforms_trade_on_the_market(market):
     for dashboard in (manager, seller, buyer):
         dashboard.close()
     assert not seller.market_panel.watcher.running
+
+
+def test_a_role_has_no_live_widget_of_another_role(market):
+    # A hidden widget could still be clicked from the page; a part a role does not show is closed.
+    user = MarketDashboard(market, account="consumer1", role="user", live=False)
+    assert user.clear_button.comm is None and user.settle_button.comm is None
+    assert user.place_button.comm is not None and user.withdraw_button.comm is not None
+    operator = MarketDashboard(market, account="admin", role="operator", live=False)
+    assert operator.place_button.comm is None and operator.kwh.comm is None
+    assert operator.clear_button.comm is not None
+    operator.refresh()                     # a closed part is still safe to update
+    for panel in (user, operator):
+        panel.close()
