@@ -183,6 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
     classroom = sub.add_parser("class", help="a class on the LAN: a page per student, the teacher's pages")
     class_cli.add_arguments(classroom)
     classroom.set_defaults(run=class_cli.main)
+    load = sub.add_parser("class-load", help="30 simulated students open their pages and bid at once: "
+                                             "page times, click to update, failures, memory")
+    class_cli.add_load_arguments(load)
+    load.set_defaults(run=class_cli.load_main)
 
     lint = sub.add_parser("slither", help="run Slither on the contracts and rewrite data/security/")
     lint.add_argument("--check", action="store_true", help="only check the committed findings are fresh")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS, install_command, screenshot_folder
 
 from grid.chain import connect
 from grid.powergrid import PowerGridClient
@@ -59,3 +60,35 @@ def close_dashboards(monkeypatch):
 def fresh(client, chain):
     """A newly deployed contract with nobody registered (rolled back with `client`'s snapshot)."""
     return PowerGridClient.deploy(chain)
+
+
+@pytest.fixture
+def shots(request):
+    """test-output/<test name>/, emptied; `shots(page, "step")` saves NN_step.png there."""
+    folder = screenshot_folder(request.node.name)
+    print(f"\nscreenshots: {folder}")
+    count = [0]
+
+    def save(page, step: str):
+        count[0] += 1
+        path = folder / f"{count[0]:02d}_{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    save.folder = folder
+    return save
+
+
+@pytest.fixture
+def browser():
+    """Headless chromium from /usr/bin, or a skip naming the install command."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"chromium is not installed at {CHROMIUM}: install it with `{install_command()}`")
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only the browser tests need it
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -93,3 +93,16 @@ def css_classes(widget, found: set[str] | None = None) -> set[str]:
     if isinstance(value, str):
         found.update(c for cs in re.findall(r"class=['\"]([^'\"]+)", value) for c in cs.split())
     return found
+
+
+def screen_text(widget, found: list[str] | None = None) -> str:
+    """Every word `widget` and its children put on the screen: labels, values, options, placeholders, HTML."""
+    found = [] if found is None else found
+    for name in ("description", "placeholder", "tooltip", "value"):
+        text = getattr(widget, name, None)
+        if isinstance(text, str):
+            found.append(html.unescape(re.sub(r"<[^>]+>", " ", text)))
+    found.extend(str(option) for option in getattr(widget, "options", ()))
+    for child in getattr(widget, "children", ()):
+        screen_text(child, found)
+    return " ".join(found)

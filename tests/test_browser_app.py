@@ -15,27 +15,20 @@ stay on this machine (the app works offline).
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+from browser_support import watch_offsite
 
 # playwright is a test dependency (pinned): a missing one must fail, not skip.
 from playwright.sync_api import TimeoutError as PageTimeout
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from grid.app import AppServer
 from grid.chain import connect
 
 pytestmark = [pytest.mark.browser, pytest.mark.anvil]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-REPO = Path(__file__).resolve().parents[1]
 LIVE_S = 20_000      # ms to wait for a change to reach another page (the pages poll every ~1 s)
 LOAD_S = 120_000     # ms for a page's kernel to start and run the page (a fresh clone compiles .pyc first)
 
@@ -49,46 +42,6 @@ REMAINING_AFTER_SALE = SOLD                               # 100
 REMAINING_AFTER_USE = SOLD - CONSUMED                     # 70
 TOTAL_USE = CONSUMED                                      # 30
 DISPATCH = "stop"
-
-
-def install_command() -> str:
-    """The exact command that installs Debian's chromium on this machine."""
-    if os.geteuid() == 0 or shutil.which("sudo") is None:
-        return "apt-get install -y chromium"
-    return "sudo apt-get install -y chromium"
-
-
-@pytest.fixture
-def shots(request):
-    """test-output/<test name>/, emptied; `shots(page, "step")` saves NN_step.png there."""
-    folder = REPO / "test-output" / re.sub(r"[^\w.-]+", "_", request.node.name)
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    print(f"\nscreenshots: {folder}")
-    count = [0]
-
-    def save(page, step: str) -> Path:
-        count[0] += 1
-        path = folder / f"{count[0]:02d}_{step}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
-
-    save.folder = folder
-    return save
-
-
-@pytest.fixture
-def browser():
-    """Headless chromium from /usr/bin, or a skip naming the install command."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"chromium is not installed at {CHROMIUM}: install it with `{install_command()}`")
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture
@@ -143,9 +96,7 @@ def test_two_platforms_in_a_real_browser(browser, app, shots):
     expect.set_options(timeout=LIVE_S)
     offsite: list[str] = []
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.on("request", lambda request: offsite.append(request.url)
-               if urlparse(request.url).hostname not in ("127.0.0.1", "localhost")
-               and not request.url.startswith(("data:", "blob:", "about:")) else None)
+    watch_offsite(context, offsite)
     observer = connect(app.rpc_url)  # the test's own view of the chain, to count blocks
     try:
         manager = open_page(context, app.urls.manager, ".gc-manager-register-button", app, shots)

@@ -5,9 +5,12 @@ read with a raw call independently of the widgets.
 """
 from __future__ import annotations
 
-import pytest
-from platform_support import NothingSent, assert_one_error, fill_register, shown, table_rows
+import re
 
+import pytest
+from platform_support import NothingSent, assert_one_error, fill_register, screen_text, shown, table_rows
+
+from grid.market import MarketClient
 from grid.powergrid.cast import CAST
 from grid.powergridv2 import PowerGridV2Client, meter_account
 from grid.widgets import ManagerDashboard, UserDashboard
@@ -120,3 +123,24 @@ def test_the_seed_hides_the_revoke_button_and_refuses_revoke(client):
     manager.register_address.value = "consumer1"
     manager.revoke()
     assert_one_error(manager.message, "no revoke", "PowerGridV2")
+
+
+def test_no_screen_counts_in_units(v2, chain):
+    """Energy is kWh and money ETH on every screen, after a whole session of registering and trading."""
+    market = MarketClient.deploy(chain, v2.address)
+    manager = ManagerDashboard(v2, live=False, market=market)
+    _register_cast(manager)
+    generator = UserDashboard(v2, "generator1", live=False, market=market)
+    consumer = UserDashboard(v2, "consumer1", live=False, market=market)
+    generator.generate_amount.value = "5"
+    generator.generate_button.click()
+    generator.sell_buyer.value = "consumer1"
+    generator.sell_amount.value = "2"
+    generator.sell_button.click()
+    consumer.consume_amount.value = "1"
+    consumer.consume_button.click()
+    manager.refresh()
+    for dashboard in (manager, generator, consumer):
+        text = screen_text(dashboard.widget)
+        assert "kWh" in text, text
+        assert not re.search(r"\bunits?\b", text, re.IGNORECASE), re.findall(r".{40}\bunits?\b.{40}", text)

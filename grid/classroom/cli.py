@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..chain import AnvilProcess
 from .provision import MAX_STUDENTS
-from .session import DEFAULT_PORT, DEFAULT_STUDENTS, ClassSession
+from .session import DEFAULT_PORT, DEFAULT_STUDENTS, POOL_SIZE, ClassSession
 
 DEFAULT_OUT = "class"
 
@@ -79,3 +79,25 @@ def main(args: argparse.Namespace) -> int:
     report = node.stop() if isinstance(node, AnvilProcess) else None
     print("Class ended" + (f". {report.sentence()}" if report else "."), flush=True)
     return status
+
+
+def add_load_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `python -m grid class-load`."""
+    parser.add_argument("--students", type=_students, default=DEFAULT_STUDENTS,
+                        help=f"simulated students opening their pages at once (default {DEFAULT_STUDENTS})")
+    parser.add_argument("--student-pool", type=int, default=None, metavar="N",
+                        help="pre-started kernels kept for the student page (default: the class's pool of "
+                             f"{POOL_SIZE})")
+
+
+def load_main(args: argparse.Namespace) -> int:
+    """Run the class load test on loopback and print what it measured; exit 1 on any failed action."""
+    from .load import run_load  # noqa: PLC0415 - psutil and the page client load only for this command
+
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)
+    print(f"Starting a class of {args.students} on this machine, then opening every page at once ...",
+          flush=True)
+    report = run_load(args.students, student_pool=args.student_pool)
+    print("\n".join(report.lines()), flush=True)
+    return 1 if report.failures else 0

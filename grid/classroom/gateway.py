@@ -37,6 +37,7 @@ from .roster import Member, Roster
 
 LOG = logging.getLogger("grid.classroom")
 COOKIE = "gridchain_class"
+UPSTREAM_CONNECTIONS = 64      # requests to Voila in flight at once
 UPSTREAM_TIMEOUT_S = 180.0      # a page's first render in a cold kernel, on a busy 2-core laptop
 PAGES = {"student": "student.ipynb", "manager": "manager.ipynb", "operator": "operator.ipynb"}
 TEACHER_PAGES = ("manager", "operator")
@@ -152,10 +153,15 @@ class Checked(web.RequestHandler):
     async def fetch(self, path: str, *, method: str = "GET", body: bytes | None = None,
                     timeout: float = 30.0) -> httpclient.HTTPResponse:
         """Ask Voila for `path` (with its token); the response, whatever its status."""
+        # connect_timeout also bounds the wait in the client's queue, which a whole class fills at once.
         request = httpclient.HTTPRequest(self.config.upstream + path, method=method, body=body,
                                          headers=self.upstream_headers(), follow_redirects=False,
-                                         request_timeout=timeout, allow_nonstandard_methods=True)
-        return await httpclient.AsyncHTTPClient().fetch(request, raise_error=False)
+                                         connect_timeout=timeout, request_timeout=timeout,
+                                         allow_nonstandard_methods=True)
+        try:
+            return await httpclient.AsyncHTTPClient().fetch(request, raise_error=False)
+        except (httpclient.HTTPClientError, OSError) as exc:   # a timeout or no answer: relay() says so
+            return httpclient.HTTPResponse(request, 599, error=exc)
 
     def relay(self, response: httpclient.HTTPResponse) -> None:
         """Send Voila's answer on, with its content type (and nothing that names Voila's address)."""
@@ -358,8 +364,11 @@ async def shutdown_kernel(config: GatewayConfig, kernel_id: str) -> None:
         return
     request = httpclient.HTTPRequest(f"{config.upstream}/api/kernels/{kernel_id}", method="DELETE",
                                      headers={"Authorization": f"token {config.upstream_token}"},
-                                     request_timeout=30)
-    await httpclient.AsyncHTTPClient().fetch(request, raise_error=False)
+                                     connect_timeout=30, request_timeout=30)
+    try:
+        await httpclient.AsyncHTTPClient().fetch(request, raise_error=False)
+    except (httpclient.HTTPClientError, OSError) as exc:   # Voila's own cull frees it later
+        logging.getLogger(__name__).warning("could not shut kernel %s down: %s", kernel_id, exc)
 
 
 async def reap(config: GatewayConfig, every_s: float = 2.0) -> None:
@@ -372,6 +381,8 @@ async def reap(config: GatewayConfig, every_s: float = 2.0) -> None:
 
 def application(config: GatewayConfig) -> web.Application:
     """The front door's routes."""
+    # Every open page may load at once (tornado's default is 10 at a time); the rest queue.
+    httpclient.AsyncHTTPClient.configure(None, max_clients=UPSTREAM_CONNECTIONS)
     kw = {"config": config}
     return web.Application([
         (r"/", Landing, kw),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import threading
 import time
 import uuid
@@ -69,12 +70,14 @@ class PageClient:
     kernel_id: str = ""
     states: dict[str, dict] = field(default_factory=dict)     # comm id -> widget state
     inbox: list[Incoming] = field(default_factory=list)
+    history: list[tuple[float, str, dict]] = field(default_factory=list)   # (when, comm id, state change)
     closed: threading.Event = field(default_factory=threading.Event)
     close_code: int | None = None
 
     def __post_init__(self) -> None:
         self.http = requests.Session()
-        self.session = Session(key=b"", username="page")
+        # The server signs what it forwards to the kernel; a key here only keeps Session from warning.
+        self.session = Session(key=secrets.token_bytes(16), username="page")
         self._changed = threading.Condition()
         self._ws: websocket.WebSocket | None = None
         self._reader: threading.Thread | None = None
@@ -153,6 +156,7 @@ class PageClient:
                         self.states[comm_id] = dict(model.get("state", {}))
                 elif data.get("method") in ("update", "echo_update"):
                     self.states.setdefault(content["comm_id"], {}).update(data.get("state", {}))
+                    self.history.append((time.monotonic(), content["comm_id"], data.get("state", {})))
             elif header.get("msg_type") == "comm_close":
                 self.states.pop(content.get("comm_id"), None)
             self._changed.notify_all()

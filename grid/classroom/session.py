@@ -13,6 +13,7 @@ What listens where:
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 import socket
 import threading
@@ -72,6 +73,7 @@ class ClassSession:
     reset: bool = False
     cap: int = DEFAULT_CAP
     pool_size: int = POOL_SIZE
+    student_pool: int | None = None     # pre-started kernels for the student page alone (default: pool_size)
     chain: Chain | None = field(default=None, init=False)
     record: ClassRecord | None = field(default=None, init=False)
     roster: Roster | None = field(default=None, init=False)
@@ -122,6 +124,10 @@ class ClassSession:
         token = secrets.token_urlsafe(32)
         args = [f"--Voila.token={token}", f"--preheat_kernel={self.pool_size > 0}",
                 f"--pool_size={max(self.pool_size, 0)}", "--VoilaConfiguration.file_allowlist=[]"]
+        if self.student_pool is not None and self.pool_size > 0:
+            pools = {"default": {"pool_size": self.pool_size},
+                     "student.ipynb": {"pool_size": self.student_pool}}
+            args.append(f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}")
         env = page_environment({ENV_CLASS_DIR: str(self.folder), ENV_CLASS_RPC_URL: self.chain.rpc_url})
         self.voila = VoilaProcess.start(voila_command(PAGES_DIR, port, "127.0.0.1", args), env, PAGES_DIR)
         upstream = f"http://127.0.0.1:{port}"
