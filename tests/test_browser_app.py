@@ -29,6 +29,7 @@ from grid.chain import connect
 
 pytestmark = [pytest.mark.browser, pytest.mark.anvil]
 
+LAPTOP = {"width": 1366, "height": 900}     # the common classroom laptop and projector
 LIVE_S = 20_000      # ms to wait for a change to reach another page (the pages poll every ~1 s)
 LOAD_S = 120_000     # ms for a page's kernel to start and run the page (a fresh clone compiles .pyc first)
 
@@ -80,6 +81,20 @@ def assert_rendered(page) -> None:
     for raw in ("VBox(", "Dashboard object", "AppPage("):
         assert raw not in text, f"the page shows {raw!r} as text instead of the widget"
     assert page.locator(".widget-button").count() > 0
+
+
+def assert_not_clipped(locator) -> None:
+    """The element shows all of its content: nothing cut off or hidden behind a scroll bar."""
+    scroll, client = locator.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert scroll <= client + 1, f"{locator} shows {client} px of its {scroll} px"
+
+
+def assert_beside(button, message, within_px: float = 80) -> None:
+    """The message is drawn just under (or beside) its button, and inside the window."""
+    b, m = button.bounding_box(), message.bounding_box()
+    assert b and m and m["height"] > 0, "the message is not drawn"
+    assert -5 <= m["y"] - (b["y"] + b["height"]) <= within_px, f"the message is {m['y'] - b['y']:.0f} px away"
+    assert m["x"] + m["width"] <= LAPTOP["width"] + 1, "the message runs off the screen"
 
 
 def text_of(locator) -> str:
@@ -201,7 +216,7 @@ def test_two_platforms_in_a_real_browser(browser, app, shots):
 
         # 9. The side-by-side page a teacher opens in class loads both platforms.
         wide = context.new_page()
-        wide.set_viewport_size({"width": 1600, "height": 1000})
+        wide.set_viewport_size(LAPTOP)
         wide.goto(app.urls.side_by_side + "?account=consumer1")
         left = wide.frame_locator("#gc-app-manager-frame")
         right = wide.frame_locator("#gc-app-user-frame")
@@ -209,7 +224,19 @@ def test_two_platforms_in_a_real_browser(browser, app, shots):
         expect(right.locator(".gc-user-dispatch")).to_have_text(DISPATCH, timeout=LOAD_S)
         expect(right.locator(".gc-user-remaining")).to_have_text(str(REMAINING_AFTER_USE))
         expect(left.locator(".gc-manager-register-button")).to_be_visible()
-        shots(wide, "side_by_side")
+        for frame, button in ((left, ".gc-manager-register-button"), (right, ".gc-user-sell-button")):
+            assert_not_clipped(frame.locator(button))        # a label squeezed to "S" or "la…" is clipped
+        assert_not_clipped(left.locator(".gc-manager-users table"))
+        # Each form's sentence appears right under its own button, where the eye already is.
+        right.locator(".gc-user-consume-amount input").fill("1")
+        right.locator(".gc-user-consume-button").click()
+        expect(right.locator(".gc-user-message .gc-message-ok")).to_contain_text("consumed 1 kWh")
+        assert_beside(right.locator(".gc-user-consume-button"), right.locator(".gc-user-message"))
+        left.locator(".gc-manager-dispatch-text input").fill(DISPATCH)
+        left.locator(".gc-manager-dispatch-button").click()
+        expect(left.locator(".gc-manager-message .gc-message-ok")).to_contain_text(f'Sent "{DISPATCH}"')
+        assert_beside(left.locator(".gc-manager-dispatch-button"), left.locator(".gc-manager-message"))
+        shots(wide, "side_by_side_1366x900")
         wide.close()
     finally:
         observer.close()

@@ -144,3 +144,41 @@ def test_no_screen_counts_in_units(v2, chain):
         text = screen_text(dashboard.widget)
         assert "kWh" in text, text
         assert not re.search(r"\bunits?\b", text, re.IGNORECASE), re.findall(r".{40}\bunits?\b.{40}", text)
+
+
+def test_forms_empty_after_success_keep_a_mistake_and_speak_beside_their_button(v2, chain):
+    manager = ManagerDashboard(v2, live=False)
+    fill_register(manager, "consumer1", "PowerUserOne", "Sundsvall", False, True)
+    manager.register_name.value = "   "                       # a mistake: kept for correcting
+    manager.register_button.click()
+    assert manager.message.kind == "error" and manager.message.widget in manager.register_spot.children
+    assert (manager.register_address.value, manager.register_consume.value) == ("consumer1", True)
+    manager.register_name.value = "PowerUserOne"
+    manager.register_button.click()
+    assert manager.message.kind == "ok", manager.message.text
+    # The next registration starts from an empty form: no tick is carried over to another user.
+    assert [manager.register_address.value, manager.register_name.value, manager.register_location.value,
+            manager.register_generate.value, manager.register_consume.value] == ["", "", "", False, False]
+    manager.dispatch_target.value = chain.account("consumer1").address
+    manager.dispatch_text.value = "stop"
+    manager.dispatch_button.click()
+    assert manager.message.kind == "ok" and manager.dispatch_text.value == ""
+    assert manager.message.widget in manager.dispatch_spot.children
+    assert manager.message.widget not in manager.register_spot.children       # shown once, beside its form
+
+    fill_register(manager, "generator1", "PowerProviderOne", "Sundsvall", True, False)
+    manager.register_button.click()
+    generator = UserDashboard(v2, "generator1", live=False)
+    generator.generate_amount.value = "5"
+    generator.generate_button.click()
+    assert generator.message.widget in generator.generate_spot.children
+    assert generator.generate_amount.value == ""
+    generator.sell_buyer.value = "consumer1"
+    generator.sell_amount.value = "9"                          # more than generated: refused, kept
+    generator.sell_button.click()
+    assert generator.message.kind == "error" and generator.message.widget in generator.sell_spot.children
+    assert generator.sell_amount.value == "9"
+    generator.sell_amount.value = "2"
+    generator.sell_button.click()
+    assert generator.message.kind == "ok" and generator.sell_amount.value == ""
+    assert generator.sell_buyer.value == "consumer1"           # who it sells to is not part of the entry

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -50,6 +50,27 @@ class MessageLine:
             self.widget.add_class(css_class)
         self.text = ""     # the plain sentence shown
         self.kind = ""     # "ok", "info", "warning" or "error"; "" when empty
+        self._spots: list[widgets.Box] = []
+
+    def spot(self) -> widgets.Box:
+        """A place for the line next to a form; the line moves there when that form acts.
+
+        The first spot made holds the line until then (and keeps messages that
+        come from no form, such as a node that stopped answering).
+        """
+        box = widgets.VBox([] if self._spots else [self.widget])
+        box.add_class("gc-message-spot")
+        self._spots.append(box)
+        return box
+
+    def move_to(self, box: widgets.Box) -> None:
+        """Show the line in `box` (one of its spots), and nowhere else."""
+        if self.widget in box.children:
+            return
+        for other in self._spots:
+            if self.widget in other.children:
+                other.children = ()
+        box.children = (self.widget,)
 
     def show(self, text: str, kind: str = "info") -> None:
         """Show `text` styled as `kind` ("ok", "info", "warning" or "error")."""
@@ -63,11 +84,17 @@ class MessageLine:
         self.text, self.kind = "", ""
         self.widget.value = ""
 
-    def run(self, action: Callable[[], Any], success: str | Callable[[Any], str] | None = None) -> Any:
+    def run(self, action: Callable[[], Any], success: str | Callable[[Any], str] | None = None, *,
+            beside: widgets.Box | None = None, reset: Sequence[widgets.Widget] = ()) -> Any:
         """Run `action()`; show its success text or its error sentence. Never raises.
 
-        Returns the action's result, or None when it failed.
+        `beside` (a spot) puts the sentence next to the form that acted; on
+        success the `reset` fields are emptied (ticks cleared), ready for the
+        next entry, while a failure keeps them for correcting. Returns the
+        action's result, or None when it failed.
         """
+        if beside is not None:
+            self.move_to(beside)
         try:
             result = action()
         except GridError as exc:
@@ -77,8 +104,11 @@ class MessageLine:
             self.show(f"Unexpected {type(exc).__name__}: {exc}. Nothing was sent; please report "
                       f"this to your teacher.", "error")
             return None
-        if success is not None:
-            self.show(success(result) if callable(success) else success, "ok")
+        said = success(result) if callable(success) else success
+        for field in reset:
+            field.value = False if isinstance(field.value, bool) else ""
+        if said is not None:
+            self.show(said, "ok")
         return result
 
 

@@ -115,6 +115,7 @@ class ManagerDashboard(LiveWidget):
         self.dispatch_button = action_button("Send dispatch", "gc-manager-dispatch-button")
         self.refresh_button = action_button("Refresh", "gc-manager-refresh", style="")
         self.message = MessageLine("gc-manager-message")
+        self.register_spot, self.dispatch_spot = self.message.spot(), self.message.spot()
 
         self.register_button.on_click(lambda _: self.register())
         self.revoke_button.on_click(lambda _: self.revoke())
@@ -134,15 +135,16 @@ class ManagerDashboard(LiveWidget):
                             else "updates its rights and keeps its balances") + ")</small>"),
             self.register_address, self.register_name, self.register_location,
             widgets.HBox([self.register_generate, self.register_consume]),
-            widgets.HBox([self.register_button, self.revoke_button])])
+            widgets.HBox([self.register_button, self.revoke_button]), self.register_spot])
         dispatch = widgets.VBox([widgets.HTML("<b>Dispatch an instruction</b> <small>(PowerDispatch)"
                                               "</small>"),
-                                 self.dispatch_target, self.dispatch_text, self.dispatch_button])
+                                 self.dispatch_target, self.dispatch_text, self.dispatch_button,
+                                 self.dispatch_spot])
         box = widgets.VBox([
             widgets.HTML("<h3>Manager platform</h3>"), self.status_display, register,
             widgets.HBox([widgets.HTML("<b>All users</b> <small>(found by scanning the chain)</small>"),
                           self.refresh_button]),
-            self.users_table, dispatch, self.message.widget],
+            self.users_table, dispatch],
             layout=widgets.Layout(border="1px solid #ccc", padding="8px", flex="1 1 auto", min_width="360px"))
         box.add_class("gc-manager")
         return box
@@ -181,7 +183,9 @@ class ManagerDashboard(LiveWidget):
                          else " It was registered before: its rights were updated and its balances kept.")
             return text + meter
 
-        result = self.message.run(act, said)
+        form = (self.register_address, self.register_name, self.register_location, self.register_generate,
+                self.register_consume)
+        result = self.message.run(act, said, beside=self.register_spot, reset=form)
         return result[0] if result else None
 
     def _provision_meter(self, address: str) -> str:
@@ -206,7 +210,7 @@ class ManagerDashboard(LiveWidget):
 
         return self.message.run(act, lambda e: f"Revoked every right of "
                                 f"{self._label(e.decoded_input['address user'])}, in block {e.block_number}; "
-                                f"its balances are kept.")
+                                f"its balances are kept.", beside=self.register_spot)
 
     def dispatch(self) -> list[TxLogEntry] | None:
         """Send the instruction to the chosen user, or to every registered user (one PowerDispatch each)."""
@@ -229,7 +233,7 @@ class ManagerDashboard(LiveWidget):
                 return f'Sent "{instruction}" to {self._label(targets[0])}, in block {sent[0].block_number}.'
             return f'Sent "{instruction}" to {len(sent)} users ({", ".join(map(self._label, targets))}).'
 
-        return self.message.run(act, said)
+        return self.message.run(act, said, beside=self.dispatch_spot, reset=(self.dispatch_text,))
 
     def _dispatch_targets(self) -> list[str]:
         registered = self.directory.registered_addresses()

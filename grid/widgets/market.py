@@ -91,8 +91,8 @@ class MarketDashboard(LiveWidget):
         self.account.add_class("gc-market-account")
         self.side = widgets.ToggleButtons(options=[("bid (buy)", "bid"), ("ask (sell)", "ask")], value="bid")
         self.side.add_class("gc-market-side")
-        self.kwh = text_box("gc-market-kwh", "e.g. 1.5", "Energy (kWh)")
-        self.price = text_box("gc-market-price", "e.g. 0.0002", "Price (ETH/kWh)")
+        self.kwh = text_box("gc-market-kwh", "energy, e.g. 1.5", "kWh")
+        self.price = text_box("gc-market-price", "price, e.g. 0.0002", "ETH/kWh")
         self.place_button = action_button("Place order", "gc-market-place")
         self.clear_button = action_button("Close the gate and clear", "gc-market-clear", style="warning")
         self.slot_display = value_display("gc-market-slot")
@@ -107,15 +107,17 @@ class MarketDashboard(LiveWidget):
         self.credit_display = value_display("gc-market-credit")
         self.withdraw_button = action_button("Withdraw", "gc-market-withdraw", style="success")
         self.message = MessageLine("gc-market-message")
+        self.status_spot, self.orders_spot, self.operate_spot, self.wallet_spot = (
+            self.message.spot() for _ in range(4))
         self.place_button.on_click(lambda _: self.place())
         self.clear_button.on_click(lambda _: self.clear())
         self.settle_button.on_click(lambda _: self.settle())
         self.withdraw_button.on_click(lambda _: self.withdraw())
         self.account.observe(lambda _: self.refresh(), names="value")
         orders = widgets.VBox([widgets.HBox([self.account, self.side]),
-                               widgets.HBox([self.kwh, self.price, self.place_button])])
-        operate = widgets.HBox([self.clear_button, self.settle_button])
-        wallet = widgets.HBox([self.credit_display, self.withdraw_button])
+                               widgets.HBox([self.kwh, self.price, self.place_button]), self.orders_spot])
+        operate = widgets.VBox([widgets.HBox([self.clear_button, self.settle_button]), self.operate_spot])
+        wallet = widgets.VBox([widgets.HBox([self.credit_display, self.withdraw_button]), self.wallet_spot])
         parts = {"all": [orders, self.book_display, operate, self.result_display, wallet],
                  "user": [orders, self.book_display, wallet, self.result_display, self.chart],
                  "operator": [self.book_display, operate, self.result_display, self.chart]}[role]
@@ -126,7 +128,7 @@ class MarketDashboard(LiveWidget):
                 close_tree(part)
         self.widget = widgets.VBox([
             widgets.HTML("<h3>Market</h3>" if role == "all" else "<b>Energy market</b>"), self.slot_display,
-            *parts, self.message.widget],
+            self.status_spot, *parts],
             layout=widgets.Layout(border="1px solid #ccc", padding="8px"))
         self.widget.add_class("gc-market")
         self._start_live(live, refresh_interval)
@@ -145,7 +147,7 @@ class MarketDashboard(LiveWidget):
             return (f"{self.account.value}'s {self.side.value} #{order_id}: {kwh_text(wh)} at "
                     f"{price_text(price)} in slot {self.slot}.")
 
-        result = self.message.run(act, said)
+        result = self.message.run(act, said, beside=self.orders_spot, reset=(self.kwh, self.price))
         return result[0] if result else None
 
     def clear(self) -> SlotResult | None:
@@ -159,7 +161,8 @@ class MarketDashboard(LiveWidget):
             self.slot = self.client.next_open_slot()
             return result
 
-        return self.message.run(act, lambda r: f"Slot {r.slot} cleared: {_result_text(r)}.")
+        return self.message.run(act, lambda r: f"Slot {r.slot} cleared: {_result_text(r)}.",
+                                beside=self.operate_spot)
 
     def settle(self) -> SlotResult | None:
         """Settle the last cleared slot: each seller's meter reports what it sold, then settle() pays."""
@@ -182,7 +185,8 @@ class MarketDashboard(LiveWidget):
             return self.result
 
         return self.message.run(act, lambda r: f"Slot {r.slot} settled: {len(r.payments)} payment(s), "
-                                f"{eth_text(sum(w for *_, w in r.payments))} to the sellers.")
+                                f"{eth_text(sum(w for *_, w in r.payments))} to the sellers.",
+                                beside=self.operate_spot)
 
     def act_as(self, account: str) -> None:
         """Act as `account` from now on (the platform that holds this panel switched user)."""
@@ -197,7 +201,8 @@ class MarketDashboard(LiveWidget):
             amount = self.client.credit(self.account.value)
             self.client.withdraw(sender=self.account.value)
             return amount
-        return self.message.run(act, lambda wei: f"{self.account.value} withdrew {eth_text(wei)}.")
+        return self.message.run(act, lambda wei: f"{self.account.value} withdrew {eth_text(wei)}.",
+                                beside=self.wallet_spot)
 
     # ------------------------------------------------------------ refresh
     def _read_and_draw(self) -> None:

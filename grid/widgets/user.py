@@ -142,6 +142,9 @@ class UserDashboard(LiveWidget):
         self.generator_note_display = value_display("gc-user-generator-note")
         self.consumer_note_display = value_display("gc-user-consumer-note")
         self.message = MessageLine("gc-user-message")
+        # The line starts under the account picker (above the fold) and moves next to the form that acts.
+        self.status_spot, self.generate_spot, self.sell_spot, self.consume_spot = (
+            self.message.spot() for _ in range(4))
 
         self.account_picker.observe(self._on_account_change, names="value")
         self.generate_button.on_click(lambda _: self.record_generation())
@@ -157,14 +160,14 @@ class UserDashboard(LiveWidget):
     def _layout(self) -> widgets.VBox:
         generator = widgets.VBox([
             widgets.HTML("<b>Generator</b>"), self.generator_note_display,
-            widgets.HBox([self.generate_amount, self.generate_button]),
-            widgets.HBox([self.sell_buyer, self.sell_amount, self.sell_button])])
+            widgets.HBox([self.generate_amount, self.generate_button]), self.generate_spot,
+            widgets.HBox([self.sell_buyer, self.sell_amount, self.sell_button]), self.sell_spot])
         generator.add_class("gc-user-generator-section")
         consumer = widgets.VBox([widgets.HTML("<b>Consumer</b>"), self.consumer_note_display,
-                                 widgets.HBox([self.consume_amount, self.consume_button])])
+                                 widgets.HBox([self.consume_amount, self.consume_button]), self.consume_spot])
         consumer.add_class("gc-user-consumer-section")
         box = widgets.VBox([
-            widgets.HTML("<h3>User platform</h3>"), self.account_picker,
+            widgets.HTML("<h3>User platform</h3>"), self.account_picker, self.status_spot,
             labelled_row("Name", self.name_display), labelled_row("Location", self.location_display),
             labelled_row("Rights", self.rights_display), self.status_display,
             labelled_row("Generation balance", self.generation_display,
@@ -173,7 +176,7 @@ class UserDashboard(LiveWidget):
             labelled_row("Remaining purchased power", self.remaining_display, "kWh"),
             labelled_row("Total use", self.total_use_display, "kWh"),
             labelled_row("Latest dispatch", self.dispatch_display),
-            generator, consumer, self.message.widget],
+            generator, consumer],
             layout=widgets.Layout(border="1px solid #ccc", padding="8px", flex="1 1 auto", min_width="320px"))
         box.add_class("gc-user")
         return box
@@ -193,7 +196,8 @@ class UserDashboard(LiveWidget):
             amount = parse_kwh(self.generate_amount.value, "the generated energy", int256=True)
             return self.user_client.generate_power(amount)
         return self.message.run(act, lambda e: f"{e.sender} recorded {_amount(e)} generated"
-                                f"{self._for_whom(e)}, in block {e.block_number}.")
+                                f"{self._for_whom(e)}, in block {e.block_number}.", beside=self.generate_spot,
+                                reset=(self.generate_amount,))
 
     def sell(self) -> TxLogEntry | None:
         """Sell the kWh in the sell box to the chosen buyer (Transfer, in Wh)."""
@@ -203,7 +207,7 @@ class UserDashboard(LiveWidget):
             return self.user_client.sell_power(self.sell_buyer.value, amount)
         return self.message.run(act, lambda e: f"{self.account.name} sold {_amount(e)} to "
                                 f"{self._label(next(iter(e.decoded_input.values())))}, in block "
-                                f"{e.block_number}.")
+                                f"{e.block_number}.", beside=self.sell_spot, reset=(self.sell_amount,))
 
     def consume(self) -> TxLogEntry | None:
         """Consume the kWh in the consume box (PowerConsume, in Wh)."""
@@ -216,7 +220,7 @@ class UserDashboard(LiveWidget):
                 return f"{e.sender} consumed {_amount(e)}, in block {e.block_number}."
             return (f"{e.sender} recorded {_amount(e)} consumed{self._for_whom(e)}, in block "
                     f"{e.block_number}.")
-        return self.message.run(act, said)
+        return self.message.run(act, said, beside=self.consume_spot, reset=(self.consume_amount,))
 
     def _for_whom(self, entry: TxLogEntry) -> str:
         # On PowerGridV2 the user's meter reports, not the user.

@@ -98,3 +98,15 @@ def test_a_role_has_no_live_widget_of_another_role(market):
     operator.refresh()                     # a closed part is still safe to update
     for panel in (user, operator):
         panel.close()
+
+
+def test_an_order_empties_the_form_and_a_refusal_keeps_it_beside_the_button(market):
+    panel = MarketDashboard(market, live=False)
+    assert _order(panel, "generator1", "bid", "1", "0.0002") is None
+    assert (panel.kwh.value, panel.price.value) == ("1", "0.0002")
+    assert panel.message.widget in panel.orders_spot.children
+    assert _order(panel, "consumer1", "bid", "1", "0.0002") is not None
+    assert (panel.kwh.value, panel.price.value) == ("", "") and panel.message.kind == "ok"
+    panel.clear()
+    assert panel.message.widget in panel.operate_spot.children
+    assert panel.message.widget not in panel.orders_spot.children
