@@ -13,6 +13,7 @@ SLITHER_STAMP := $(SLITHER_VENV)/.installed
 PYTEST_ARGS ?=
 APP_ARGS    ?=
 CLASS_ARGS  ?=
+LOAD_ARGS   ?=
 BENCH_ARGS  ?=
 # Offline at run time: no news feed, no update check, no PyPI extension manager.
 LAB_FLAGS   := --LabApp.news_url=None \
@@ -21,7 +22,7 @@ LAB_FLAGS   := --LabApp.news_url=None \
                $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test demo node app class bench simulate compile slither lock clean
+.PHONY: help setup lab test demo node app class class-load bench simulate compile slither lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -65,6 +66,9 @@ app: setup  ## serve the manager and user platforms as web pages (Voila, class c
 
 class: setup  ## a class on the classroom network: a link and QR code per student (CLASS_ARGS="--students 30")
 	$(PY) -m grid class $(CLASS_ARGS)
+
+class-load: setup  ## 30 simulated students open their pages and bid at once: page times, click to update, memory
+	$(PY) -m grid class-load $(LOAD_ARGS)
 
 bench: setup  ## reproduce chapter 6's timing tables (BENCH_ARGS="--quick" for a 2-minute run)
 	$(PY) -m grid bench $(BENCH_ARGS)

@@ -22,6 +22,7 @@ from .classroom import cli as class_cli
 from .compiler import artifact_path, compile_contracts, write_artifacts
 from .demo import run_scenario
 from .errors import GridError
+from .serving import wait_until_stopped
 from .simulation import cli as simulation_cli
 
 APP_STATE_FILE = ".cache/app-chain.json"  # `python -m grid app`: the class chain
@@ -103,12 +104,7 @@ def _cmd_app(args: argparse.Namespace) -> int:
             import webbrowser  # noqa: PLC0415 - only with --browser
 
             webbrowser.open(server.urls.side_by_side)
-        while not stopped.wait(0.5):
-            problem = server.problem()
-            if problem:
-                print(f"error: {problem}", file=sys.stderr)
-                status = 1
-                break
+        status = wait_until_stopped(stopped, server.problem)
     finally:
         node = getattr(server.chain, "process", None)  # None for a URL node: it keeps running
         server.stop()

@@ -4,11 +4,11 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
-import sys
 import threading
 from pathlib import Path
 
 from ..chain import AnvilProcess
+from ..serving import wait_until_stopped
 from .provision import MAX_STUDENTS
 from .session import DEFAULT_PORT, DEFAULT_STUDENTS, POOL_SIZE, ClassSession
 
@@ -67,12 +67,7 @@ def main(args: argparse.Namespace) -> int:
         for member in session.roster.students:
             print(f"  {member.name}: {member.link(session.base_url)}")
         print("Press Ctrl-C to end the class (the chain is kept; start again to resume).", flush=True)
-        while not stopped.wait(0.5):
-            problem = session.problem()
-            if problem:
-                print(f"error: {problem}", file=sys.stderr)
-                status = 1
-                break
+        status = wait_until_stopped(stopped, session.problem)
     finally:
         node = getattr(session.chain, "process", None)
         session.stop()
