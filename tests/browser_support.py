@@ -39,3 +39,9 @@ def watch_offsite(context, offsite: list[str], local: tuple[str, ...] = LOCAL_HO
     context.on("request", lambda request: offsite.append(request.url)
                if urlparse(request.url).hostname not in local
                and not request.url.startswith(("data:", "blob:", "about:")) else None)
+
+
+def assert_not_clipped(locator) -> None:
+    """The element shows all of its content: nothing cut off or hidden behind a scroll bar."""
+    scroll, client = locator.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert scroll <= client + 1, f"{locator} shows {client} px of its {scroll} px"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import watch_offsite
+from browser_support import assert_not_clipped, watch_offsite
 
 # playwright is a test dependency (pinned): a missing one must fail, not skip.
 from playwright.sync_api import TimeoutError as PageTimeout
@@ -81,12 +81,6 @@ def assert_rendered(page) -> None:
     for raw in ("VBox(", "Dashboard object", "AppPage("):
         assert raw not in text, f"the page shows {raw!r} as text instead of the widget"
     assert page.locator(".widget-button").count() > 0
-
-
-def assert_not_clipped(locator) -> None:
-    """The element shows all of its content: nothing cut off or hidden behind a scroll bar."""
-    scroll, client = locator.evaluate("e => [e.scrollWidth, e.clientWidth]")
-    assert scroll <= client + 1, f"{locator} shows {client} px of its {scroll} px"
 
 
 def assert_beside(button, message, within_px: float = 80) -> None:

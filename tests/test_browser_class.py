@@ -16,7 +16,7 @@ import re
 
 import pytest
 import zxingcpp
-from browser_support import watch_offsite
+from browser_support import assert_not_clipped, watch_offsite
 from PIL import Image
 
 # playwright and zxing-cpp are test dependencies (pinned): a missing one must fail, not skip.
@@ -65,13 +65,6 @@ def place(page, side: str, kwh: str, price: str) -> None:
     expect(page.locator(".gc-market-message .gc-message-ok")).to_contain_text(f"{kwh} kWh", timeout=LIVE_MS)
 
 
-def fits_width(page) -> None:
-    """Nothing scrolls sideways: the page is as wide as the screen."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"the page is {width} px wide on a " \
-                                                 f"{page.viewport_size['width']} px screen"
-
-
 def test_students_trade_on_phones_and_the_teacher_clears(browser, session, shots):
     offsite: list[str] = []
     errors: list[str] = []
@@ -84,7 +77,7 @@ def test_students_trade_on_phones_and_the_teacher_clears(browser, session, shots
         seller = open_link(phones[1], session.link("student02"), ".gc-market-place", shots, errors)
         for page in (buyer, seller):
             expect(page).to_have_title(re.compile("GridChain"))
-            fits_width(page)
+            assert_not_clipped(page.locator("html"))      # nothing scrolls sideways
             assert page.locator(".gc-market-clear").count() == 0, "a student's page must not clear"
         expect(buyer.locator(".gc-market-book")).to_contain_text("No orders yet")
         shots(buyer, "phone_student01_before")
@@ -100,7 +93,7 @@ def test_students_trade_on_phones_and_the_teacher_clears(browser, session, shots
         teacher.locator(".gc-class-link-operator").click()
         teacher.locator(".gc-market-clear").wait_for(state="visible", timeout=LOAD_MS)
         expect(teacher.locator(".gc-market-book .gc-market-order")).to_have_count(2, timeout=LIVE_MS)
-        fits_width(teacher)
+        assert_not_clipped(teacher.locator("html"))
         shots(teacher, "laptop_operator_before_clearing")
         teacher.locator(".gc-market-clear").click()
         expect(teacher.locator(".gc-market-result")).to_contain_text(CLEARED, timeout=LIVE_MS)
