@@ -27,7 +27,6 @@ from .constants import THESIS_CHAIN_ID
 from .geth import GethProcess
 from .jsonrpc import check_url, redacted
 from .rpc import RpcTransport
-from .tester import TesterTransport, tester_web3
 from .transport import LogRecord, Receipt, RpcFailed, Transport, TxRequest, iter_logs
 
 TARGETS = ("tester", "anvil", "geth", "http(s)://...")
@@ -333,6 +332,9 @@ def connect(target: str = "tester", *, accounts: int = DEFAULT_ACCOUNTS,
 
 def _connect_tester(count: int, mnemonic: str) -> Chain:
     named = Accounts.derive(count, mnemonic)
+    # py-evm is imported only here: a page that talks to a node never loads it (about 20 MB a kernel)
+    from .tester import TesterTransport, tester_web3  # noqa: PLC0415
+
     w3, tester = tester_web3(named)
     return Chain("tester", w3, named, TesterTransport(w3, tester), THESIS_CHAIN_ID)
 

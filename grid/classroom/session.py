@@ -32,7 +32,7 @@ from .roster import Roster
 DEFAULT_PORT = 8900
 DEFAULT_STUDENTS = 30
 STATE_FILE = "chain.json"
-POOL_SIZE = 2          # pre-started kernels per page: the first loads do not wait for Python to start
+POOL_SIZE = 2          # pre-started kernels for the student page: the first loads do not wait for Python
 PAGES_DIR = Path(__file__).resolve().parents[1] / "app" / "class_pages"
 
 
@@ -124,9 +124,10 @@ class ClassSession:
         token = secrets.token_urlsafe(32)
         args = [f"--Voila.token={token}", f"--preheat_kernel={self.pool_size > 0}",
                 f"--pool_size={max(self.pool_size, 0)}", "--VoilaConfiguration.file_allowlist=[]"]
-        if self.student_pool is not None and self.pool_size > 0:
-            pools = {"default": {"pool_size": self.pool_size},
-                     "student.ipynb": {"pool_size": self.student_pool}}
+        if self.pool_size > 0:
+            # The teacher opens each of their pages once: a warm kernel kept for them would idle all lesson.
+            student_pool = self.pool_size if self.student_pool is None else self.student_pool
+            pools = {"default": {"pool_size": 0}, "student.ipynb": {"pool_size": student_pool}}
             args.append(f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}")
         env = page_environment({ENV_CLASS_DIR: str(self.folder), ENV_CLASS_RPC_URL: self.chain.rpc_url})
         self.voila = VoilaProcess.start(voila_command(PAGES_DIR, port, "127.0.0.1", args), env, PAGES_DIR)
