@@ -22,7 +22,7 @@ LAB_FLAGS   := --LabApp.news_url=None \
                $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test demo node app class class-load bench simulate compile slither lock clean
+.PHONY: help setup lab test demo node app class class-load bench simulate compile slither assignments lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -81,6 +81,9 @@ compile: setup  ## recompile contracts/*.sol and rewrite the committed artifacts
 
 slither: setup  ## run Slither on the contracts and rewrite data/security/slither_findings.json
 	$(PY) -m grid slither
+
+assignments: $(VENV_STAMP)  ## the lessons as an nbgrader course in course/: source (solutions) and release
+	$(PY) -m lab.course assignments
 
 lock:  ## re-resolve the Python dependencies into requirements-lock.txt
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

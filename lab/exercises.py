@@ -9,10 +9,16 @@ computation, and prints one of:
     ❌ Exercise 01.2 not right yet: ...      (a wrong answer, or the function raised)
 
 A check never raises, so an unsolved exercise never stops the notebook.
+
+In graded mode (a course's release copy turns it on in a locked first cell, or
+GRIDCHAIN_GRADED=1), a check says only whether the answer passes: its message,
+which may show an expected value, is withheld. `grade()` is what the course's
+hidden autograder tests call: it raises when the answer does not pass.
 """
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import traceback
 from collections.abc import Callable
@@ -44,6 +50,20 @@ class Outcome:
 
     def __str__(self) -> str:
         return f"{_ICONS[self.status]} Exercise {self.exercise} {self.status}: {self.message}"
+
+
+_graded = os.environ.get("GRIDCHAIN_GRADED", "").strip() == "1"
+
+
+def use_graded_mode(on: bool = True) -> None:
+    """Withhold each check's detail (expected values) from here on; a course's release copy calls this."""
+    global _graded   # one switch for the whole notebook, set once by its first cell
+    _graded = on
+
+
+def graded_mode() -> bool:
+    """True when checks say only whether an answer passes."""
+    return _graded
 
 
 Checker = Callable[[Callable[..., Any]], str]
@@ -87,8 +107,28 @@ def check(exercise_id: str, student_fn: Callable[..., Any]) -> Outcome:
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         outcome = Outcome(exercise_id, WRONG,
                           f"{title}: your function raised {type(exc).__name__}: {exc} (line {frame.lineno})")
+    if _graded:
+        outcome = Outcome(exercise_id, outcome.status, _GRADED_MESSAGES[outcome.status])
     print(outcome)
     return outcome
+
+
+_GRADED_MESSAGES = {
+    SOLVED: "your answer passes this check (its graded tests run when your teacher grades it)",
+    UNSOLVED: "replace `raise NotImplementedError` with your code, then run this cell again",
+    WRONG: "your answer does not pass yet (in a graded assignment the check keeps its details to itself)",
+}
+
+
+def grade(exercise_id: str, student_fn: Callable[..., Any]) -> None:
+    """Raise AssertionError unless `student_fn` passes the check of `exercise_id` (for autograders)."""
+    _, checker = _load(exercise_id)
+    try:
+        checker(student_fn)
+    except NotImplementedError:
+        raise AssertionError(f"Exercise {exercise_id} is not answered") from None
+    except Exception:  # a wrong value or a crash: both earn no points, and neither shows the expected value
+        raise AssertionError(f"Exercise {exercise_id} does not pass") from None
 
 
 def registered(notebook: str | None = None) -> list[str]:

@@ -21,7 +21,7 @@ COLOURS = {"Generate Power": "tab:blue", "Consume Power": "tab:orange",
 
 
 def plot_ratio_to_floor(rows: Iterable[Row], chain: str) -> Figure:
-    """p50 ÷ floor p50 for each function against blocks (left) and users (right), with the 1.5x target."""
+    """p50 ÷ floor p50 for each function against blocks (left) and users (right), with our aim of 1.5x."""
     frame = _functions_of(bench_frame(rows), chain)
     grids = [g for g in ("blocks", "users") if (frame["grid"] == g).any()]
     fig, axes = plt.subplots(1, len(grids), figsize=(6 * len(grids), 4.2), layout="constrained",
@@ -31,7 +31,7 @@ def plot_ratio_to_floor(rows: Iterable[Row], chain: str) -> Figure:
         for function in FUNCTIONS:
             one = mine[mine["function"] == function]
             ax.plot(one["value"], one["ratio_to_floor"], "-o", color=COLOURS[function], label=function)
-        ax.axhline(FLOOR_TARGET, color="grey", linestyle="--", label=f"target: {FLOOR_TARGET}x the floor")
+        ax.axhline(FLOOR_TARGET, color="grey", linestyle="--", label=f"our aim: {FLOOR_TARGET}x the floor")
         ax.axhline(1.0, color="black", linewidth=0.8, label="the floor itself (1x)")
         if grid == "blocks":  # symlog: 0 blocks has a place on a logarithmic axis
             ax.set_xscale("symlog", linthresh=10)

@@ -114,7 +114,7 @@ def load_table(rows: Iterable[Row], chain: str) -> pd.DataFrame:
 
 
 def target_verdicts(rows: Iterable[Row], chain: str, target: float = FLOOR_TARGET) -> str:
-    """One line per function: its median ratio to the floor over the cells, against `target`."""
+    """One line per function: its median ratio to the floor over the cells, against our aim `target`."""
     frame = _functions_of(bench_frame(rows), chain)
     lines = []
     for function in FUNCTIONS:
@@ -123,6 +123,6 @@ def target_verdicts(rows: Iterable[Row], chain: str, target: float = FLOOR_TARGE
             continue
         median = float(ratios.median())
         verdict = "within" if median <= target else "above"
-        lines.append(f"{function}: median ratio to the floor {median:.2f}x, {verdict} the {target}x target "
+        lines.append(f"{function}: median ratio to the floor {median:.2f}x, {verdict} our aim of {target}x "
                      f"(cells: {', '.join(f'{r:.2f}x' for r in ratios)})")
     return "\n".join(lines)

@@ -3,6 +3,7 @@ import re
 
 from eth_abi import decode
 
+from lab.solutions import ModelAnswer
 from primitives.hashing import keccak256
 
 
@@ -50,4 +51,28 @@ SOLUTIONS = {
     "07.3": transfer_calldata,
     "07.4": runtime_code_size,
     "07.5": generation_balance_call,
+}
+
+MODEL_ANSWERS = {
+    "07.Q1": ModelAnswer(
+        points=3,
+        answer=(
+            'A call is run by one node alone, on its copy of the state, and changes nothing: nothing is'
+            ' mined, no other node repeats it, so there is nothing to pay for. A transaction is signed,'
+            ' sent to every node, included in a block and executed by every node that validates the '
+            'block, and its state change is stored forever; gas pays for that work and stops endless '
+            "loops. A call's answer is only as good as the node that gives it: a node you do not "
+            'control (a public RPC provider, a compromised server) can lie, a node that is out of sync '
+            "or on a minority fork gives a stale answer, and a call on 'latest' may describe a block "
+            'that is later reorganised away. To be sure, ask your own synced node, read at a block that'
+            ' has enough confirmations, or check a Merkle proof of the storage against a block header '
+            'you trust.'
+        ),
+        marking=(
+            '1 point: a call runs on one node and changes no state, so no gas is paid; 1 point: a '
+            'transaction is executed by every validating node and stored, which gas pays for; 1 point: '
+            'a concrete case where a call cannot be trusted (untrusted or unsynced node, reorg) with a '
+            'remedy (own node, confirmations, proof)'
+        ),
+    ),
 }

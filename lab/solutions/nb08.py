@@ -2,6 +2,8 @@
 from eth_abi import decode
 from eth_utils import keccak
 
+from lab.solutions import ModelAnswer
+
 
 def transaction_fee(w3, tx_hash: str) -> dict:
     """{"fee", "burned", "tip"} in wei: gas used x effective price; the base fee part is burned."""
@@ -67,4 +69,25 @@ SOLUTIONS = {
     "08.2": decode_entry_input,
     "08.3": predict_balances,
     "08.4": failing_require,
+}
+
+MODEL_ANSWERS = {
+    "08.Q1": ModelAnswer(
+        points=3,
+        answer=(
+            'The transaction is mined: it is in a block with a receipt whose status is 0 (failed). The '
+            '`require` reverts every state change of the call, so no balance moves, but the gas used up'
+            " to the revert is still paid by consumer1, because the miner did the work. The console's "
+            'preflight reads the same rights and balances the `require`s test and refuses the '
+            'transaction without spending anything, and it gives a clear sentence instead of a failed '
+            'receipt. It can still be wrong because the state can change between the check and the '
+            'mining: another transaction mined first (a sale, a consumption) can make a checked '
+            'transaction revert, or one that was refused succeed.'
+        ),
+        marking=(
+            '1 point: the transaction is mined with status 0 and the balances do not change; 1 point: '
+            'the sender still pays the gas used; 1 point: the preflight saves that cost, but the state '
+            'can change before the transaction is mined'
+        ),
+    ),
 }

@@ -5,6 +5,8 @@ import json
 
 from eth_utils import keccak, to_checksum_address
 
+from lab.solutions import ModelAnswer
+
 
 def deployment_address(record_path, chain_id: int) -> str | None:
     """The address recorded for `chain_id` in a Truffle-shaped record, or None."""
@@ -54,4 +56,27 @@ SOLUTIONS = {
     "09.3": count_contract_transactions,
     "09.4": decode_transfer,
     "09.5": deployment_still_valid,
+}
+
+MODEL_ANSWERS = {
+    "09.Q1": ModelAnswer(
+        points=3,
+        answer=(
+            'It still guarantees integrity that anyone can check: each transaction is signed, so nobody'
+            " can forge a household's sale, and each block commits to its parent's hash, so a change to"
+            ' an old record is visible to anyone holding a copy or an old block hash. It does not '
+            "guarantee what a public chain's consensus gives: the single signer decides which "
+            "transactions go in and in what order, so it can censor or delay a household's transaction,"
+            ' and because it alone makes blocks it can rebuild the whole history from any point without'
+            ' any work, and only outside copies would show it. When the node stops, the chain stops; '
+            'with no other node, losing its state file loses the chain. For a grid operator it is a '
+            'shared, signed, tamper-evident log, not a trustless one: trust in the operator is still '
+            'needed.'
+        ),
+        marking=(
+            '1 point: signatures and hash links make forgery and silent edits detectable; 1 point: the '
+            'single signer can censor, reorder or rewrite history; 1 point: availability and durability'
+            ' depend on that one node (a judgement: tamper-evident log, trust still needed)'
+        ),
+    ),
 }

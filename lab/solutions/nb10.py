@@ -4,6 +4,8 @@ from __future__ import annotations
 from eth_abi import decode
 from eth_utils import keccak
 
+from lab.solutions import ModelAnswer
+
 
 def replay_balances(actions):
     """{user: (generation balance, total generation, remaining, total use)} after `actions`.
@@ -106,4 +108,25 @@ SOLUTIONS = {
     "10.3": allowed_actions,
     "10.4": dispatch_plan,
     "10.5": latest_instructions,
+}
+
+MODEL_ANSWERS = {
+    "10.Q1": ModelAnswer(
+        points=3,
+        answer=(
+            "The chain guarantees what was recorded: each balance and right is in the contract's "
+            'storage, and each registration, sale and dispatch is a signed transaction in a block. The '
+            'page is only a view: the server that renders it can show wrong numbers, leave users out of'
+            " 'all users' (it finds them by scanning, so a bug or a filter can miss some), or sign with"
+            " the household's key, since the keys sit on the server. So a household trusts the platform"
+            ' for what it displays and for acting only when asked. To check a number it can read the '
+            'contract itself with a call from its own node or another client, or look up the '
+            'transactions in a block explorer.'
+        ),
+        marking=(
+            '1 point: the chain guarantees the stored state and the signed transactions; 1 point: the '
+            'platform can misdisplay, omit users or act with the keys it holds; 1 point: a household '
+            'checks by reading the chain independently'
+        ),
+    ),
 }

@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import math
 
+from lab.solutions import ModelAnswer
+
 
 def speedups_over_thesis(csv_path, chain, grid, value, thesis_means):
     """{function: thesis mean ÷ our mean} for one cell (chain, grid, value) of a bench CSV."""
@@ -50,4 +52,27 @@ SOLUTIONS = {
     "11.3": p95,
     "11.4": throughput_tx_s,
     "11.5": expected_transaction_time,
+}
+
+MODEL_ANSWERS = {
+    "11.Q1": ModelAnswer(
+        points=3,
+        answer=(
+            'Executing one of these functions in the EVM takes microseconds and signing and the round '
+            'trip take about a millisecond, as the breakdown shows; what dominates is waiting until the'
+            " transaction is mined into a block and the client polls the receipt. The thesis's geth "
+            'chain sealed blocks every few seconds, so a transaction waited on average about half a '
+            'block interval or more, plus a polling interval: seconds, which matches 1.3-4.4 s. The '
+            'query (Query Information) is a call that is not mined, so it should be fastest, as the '
+            "thesis's smallest value, 1.31 s, shows (its cost was the client and the web stack). With "
+            '12 s blocks our transactions would take about 6 s on average (up to 12 s, more if a block '
+            'is full), thousands of times our instant-mining figure, while our queries would stay near '
+            'a millisecond.'
+        ),
+        marking=(
+            '1 point: computation and round trip are milliseconds, the wait for a block dominates; 1 '
+            'point: the query is not mined and is fastest; 1 point: a prediction of about half a block '
+            'time (6 s) or more for transactions on 12 s blocks, queries unchanged'
+        ),
+    ),
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 from eth_utils import keccak
 
 from lab.security import seed_source
+from lab.solutions import ModelAnswer
 
 
 # ---------------------------------------------------------------- part 1: the exploits
@@ -179,4 +180,26 @@ SOLUTIONS = {
     "12.9": read_name, "12.10": stranger_reads,
     "12.11": keep_balances_source, "12.12": registration_event_source, "12.13": only_meter_source,
     "12.14": bounded_transfer_source, "12.15": dispatch_history_source,
+}
+
+MODEL_ANSWERS = {
+    "12.Q1": ModelAnswer(
+        points=4,
+        answer=(
+            'A strong answer ranks a flaw by who can exploit it, the harm, and whether it can be '
+            'detected and reversed. For example the self-reported generation (a generator writes its '
+            'own generation, no meter) or selling power never generated: any registered generator can '
+            'exploit it at will, it creates energy on paper that the utility must pay or deliver, it '
+            'scales to any amount, and the chain records it as a valid transaction, so it is hard to '
+            "tell from honest use or undo. The administrator's empower erasing balances is also serious"
+            " but needs the administrator, a trusted party, and is visible. A flaw like the 'private' "
+            'totals that anyone can read from storage harms privacy but not the energy balance, so it '
+            'ranks lower. The choice can differ if well argued.'
+        ),
+        marking=(
+            '1 point: names a flaw and its exploiter (anyone, a generator, only the administrator); 1 '
+            'point: the cost to the utility or customers; 1 point: whether it can be detected and '
+            'undone; 1 point: a reasoned comparison with a lower-ranked flaw'
+        ),
+    ),
 }

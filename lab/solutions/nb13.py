@@ -8,6 +8,7 @@ from eth_keys import keys
 from eth_utils import keccak
 
 from lab.checks.nb13 import FLAWED_PAYMENT, market_source
+from lab.solutions import ModelAnswer
 
 
 def clearing(orders):
@@ -79,3 +80,26 @@ def minimum_order_source():
 
 SOLUTIONS = {"13.1": clearing, "13.2": sign, "13.3": settlement_credits, "13.4": settlement_math_source,
              "13.5": minimum_order_source}
+
+MODEL_ANSWERS = {
+    "13.Q1": ModelAnswer(
+        points=3,
+        answer=(
+            'Without escrow the buyer pays on the match or trusts the seller, so an undelivered kWh is '
+            "the buyer's loss (or, if the buyer pays later, the seller risks a buyer who never pays). "
+            "With escrow the money is locked before the trade and released only against the meter's "
+            'signed reading: the seller is credited for 1 kWh at the clearing price, and the buyer gets'
+            ' back the rest, including the price of the undelivered kWh and the difference between its '
+            'maximum price and the clearing price. So the seller bears its own non-delivery risk, and '
+            "the buyer's physical shortfall is covered by the grid, not the market. Escrow does not "
+            'remove the risk of a wrong or dishonest meter reading (the oracle), nor the cost of money '
+            'locked up until settlement.'
+        ),
+        marking=(
+            '1 point: without escrow the buyer (or seller) bears counterparty risk; 1 point: with '
+            'escrow the seller is paid for delivered energy only and the buyer is refunded the rest; 1 '
+            "point: escrow does not remove the meter's honesty (oracle) risk or the cost of locked "
+            'funds'
+        ),
+    ),
+}

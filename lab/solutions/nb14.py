@@ -5,6 +5,7 @@ import pandas as pd
 
 from grid.simulation.flow import V_MAX_PU
 from grid.simulation.strategy import MIN_ORDER_WH, Order
+from lab.solutions import ModelAnswer
 
 
 def self_sufficiency_pct(path):
@@ -51,3 +52,26 @@ def hosting_scale(vmax_at, limit=V_MAX_PU):
 
 SOLUTIONS = {"14.1": self_sufficiency_pct, "14.2": worst_bus, "14.3": cautious_order, "14.4": predicted_vmax,
              "14.5": hosting_scale}
+
+MODEL_ANSWERS = {
+    "14.Q1": ModelAnswer(
+        points=3,
+        answer=(
+            'The chain checks that the reading was signed by the key bound to the meter, for that slot,'
+            ' once; it cannot check that the number matches the energy that really flowed, because the '
+            'physical world is outside the chain: this is the oracle problem. A wrong reading can come '
+            'from a faulty or tampered meter (a bypass, a manipulated sensor), from a stolen meter key '
+            'that signs any number, or from firmware that reports what the owner wants. Defences are '
+            'outside the chain or compare independent data: tamper-resistant certified meters with keys'
+            " in secure hardware, and balance checks such as the feeder's energy balance (the sum of "
+            "household readings plus losses must match the transformer's meter) or a power flow that "
+            'shows readings inconsistent with measured voltages. They detect a dishonest feeder-level '
+            'total, but not always which household lied.'
+        ),
+        marking=(
+            '1 point: the chain verifies the signature, not the physical truth; 1 point: two concrete '
+            'ways a wrong reading gets signed (tampering, stolen key, faulty meter); 1 point: a judged '
+            'defence that uses independent data (transformer meter, power flow, secure hardware)'
+        ),
+    ),
+}
