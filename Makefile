@@ -22,7 +22,7 @@ LAB_FLAGS   := --LabApp.news_url=None \
                $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test demo node app class class-load bench simulate compile slither assignments lock clean
+.PHONY: help setup lab test demo node app class class-load bench simulate compile slither assignments grade lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -84,6 +84,10 @@ slither: setup  ## run Slither on the contracts and rewrite data/security/slithe
 
 assignments: $(VENV_STAMP)  ## the lessons as an nbgrader course in course/: source (solutions) and release
 	$(PY) -m lab.course assignments
+
+grade: $(VENV_STAMP)  ## autograde SUBMISSIONS=dir (dir/<student>/NN_name.ipynb) into course/grades.csv
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=dir (one folder per student)"; exit 2; }
+	$(PY) -m lab.course grade $(SUBMISSIONS)
 
 lock:  ## re-resolve the Python dependencies into requirements-lock.txt
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

@@ -1,0 +1,92 @@
+"""Autograding with nbgrader: the reference earns every point, a blank copy none, a mistake loses one.
+
+The three submissions are made here, independently of the grader: the reference is the
+teacher's source copy, the blank one is the students' release unchanged, and the mistaken one
+is the reference with one plausible bug per notebook. Points per exercise are the notebook's
+tagged exercises times the points an exercise is worth.
+"""
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from lab.course.build import build_course
+from lab.course.graded_source import EXERCISE_POINTS
+from lab.paths import NOTEBOOKS, REPO
+
+# notebook -> (exercise, the reference's text, the bug a student plausibly writes)
+MISTAKES = {
+    "07_ethereum_and_solidity": ("07.2", "[:4]", "[-4:]"),               # the hash's end, not its start
+    "09_private_chain": ("09.1", ".get(str(chain_id))", ".get(chain_id)"),  # JSON keys are strings
+}
+
+
+def exercise_count(assignment):
+    nb = nbformat.read(NOTEBOOKS / f"{assignment}.ipynb", as_version=4)
+    return sum("exercise" in c.metadata.get("tags", []) for c in nb.cells)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    course = tmp_path_factory.mktemp("course")
+    build_course(course, [a[:2] for a in MISTAKES], progress=lambda _: None)
+    subs = tmp_path_factory.mktemp("submissions")
+    for assignment, (exercise, right, wrong) in MISTAKES.items():
+        name = f"{assignment}.ipynb"
+        for student in ("reference", "blank", "mistaken"):
+            (subs / student).mkdir(exist_ok=True)
+        shutil.copyfile(course / "source" / assignment / name, subs / "reference" / name)
+        shutil.copyfile(course / "release" / assignment / name, subs / "blank" / name)
+        nb = nbformat.read(course / "source" / assignment / name, as_version=4)
+        cell_id = f"ex-{exercise.replace('.', '_')}-answer"
+        cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == cell_id)
+        assert right in cell.source
+        cell.source = cell.source.replace(right, wrong)
+        nbformat.write(nb, subs / "mistaken" / name)
+    done = subprocess.run([sys.executable, "-m", "lab.course", "grade", str(subs), "--course", str(course)],
+                          cwd=REPO, capture_output=True, text=True, check=False, timeout=1200)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with (course / "grades.csv").open() as rows:
+        return list(csv.DictReader(rows)), done.stdout
+
+
+def points(rows, student, assignment, kind="auto"):
+    return [(r["item"], float(r["points"]), float(r["max_points"])) for r in rows
+            if r["student"] == student and r["assignment"] == assignment and r["kind"] == kind]
+
+
+@pytest.mark.parametrize("assignment", list(MISTAKES))
+def test_full_zero_and_partial(graded, assignment):
+    rows, _ = graded
+    full = exercise_count(assignment) * EXERCISE_POINTS
+    reference, blank, mistaken = (points(rows, s, assignment) for s in ("reference", "blank", "mistaken"))
+    assert len(reference) == exercise_count(assignment)
+    assert sum(p for _, p, _ in reference) == full == sum(m for _, _, m in reference)
+    assert sum(p for _, p, _ in blank) == 0
+    lost = [item for item, p, m in mistaken if p < m]
+    assert lost == [MISTAKES[assignment][0]]
+    assert sum(p for _, p, _ in mistaken) == full - EXERCISE_POINTS
+
+
+def test_written_answers_wait_for_the_teacher(graded):
+    rows, _ = graded
+    manual = [r for r in rows if r["kind"] == "manual"]
+    assert manual, "each notebook has a written question"
+    assert all(r["points"] == "" for r in manual if r["student"] == "reference")   # to be marked by hand
+    assert all(r["points"] == "0" for r in manual if r["student"] == "blank")  # unchanged: 0
+
+
+def test_the_command_reports_each_student(graded):
+    _, stdout = graded
+    assert "reference:" in stdout and "blank: 0 of" in stdout and "grades.csv" in stdout
+
+
+def test_grading_without_a_course_says_what_to_do(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "lab.course", "grade", str(tmp_path), "--course",
+                           str(tmp_path / "none")], capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 1 and "make assignments" in done.stderr and "Traceback" not in done.stderr
