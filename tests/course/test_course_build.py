@@ -14,7 +14,7 @@ import pytest
 
 from lab import exercises
 from lab.course.build import build_course
-from lab.course.graded_source import fill_solution
+from lab.course.graded_source import fill_solution, graded_source
 from lab.paths import NOTEBOOKS
 from lab.solutions import nb02, nb12
 
@@ -89,3 +89,15 @@ def test_the_command_says_what_it_built(tmp_path):
                            "--only", "02"], capture_output=True, text=True, check=False, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "1 assignments" in done.stdout and (tmp_path / "c" / "release" / LESSONS["02"]).is_dir()
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem)
+def test_every_lesson_builds_and_its_questions_state_their_points(path):
+    nb = nbformat.read(path, as_version=4)
+    _, items = graded_source(nb, path.name[:2])
+    assert sum(not i.manual for i in items) == len([c for c in nb.cells
+                                                    if "exercise" in c.metadata.get("tags", [])])
+    questions = [c.source for c in nb.cells if "question" in c.metadata.get("tags", [])]
+    for item in (i for i in items if i.manual):
+        text = next(q for q in questions if f"Question {item.exercise}:" in q)
+        assert f"({item.points} points)" in text, f"{item.exercise}: question and model disagree"
