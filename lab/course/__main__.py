@@ -19,11 +19,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lab.course")
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("assignments", help="the lessons as an nbgrader course: source/ and release/")
-    build.add_argument("--out", type=Path, default=DEFAULT_COURSE_DIR, help="the course folder (default course/)")
+    build.add_argument("--out", type=Path, default=DEFAULT_COURSE_DIR,
+                       help="the course folder (default course/)")
     build.add_argument("--only", nargs="+", metavar="NN", help="only these notebooks, e.g. --only 02 12")
     grade = commands.add_parser("grade", help="autograde a folder of submissions (one folder per student)")
     grade.add_argument("submissions", type=Path, help="SUBMISSIONS/<student>/NN_name.ipynb")
-    grade.add_argument("--course", type=Path, default=DEFAULT_COURSE_DIR, help="the built course (default course/)")
+    grade.add_argument("--course", type=Path, default=DEFAULT_COURSE_DIR,
+                       help="the built course (default course/)")
     args = parser.parse_args(argv)
     try:
         if args.command == "assignments":

@@ -79,8 +79,8 @@ def read_scores(course: Path, found: dict[str, set[str]]) -> list[Score]:
                         raise CourseError(f"{student}'s {assignment} has no graded cell {item.grade_id}: "
                                           "was it built from an older release?")
                     points = None if grade.needs_manual_grade else grade.score
-                    scores.append(Score(student, assignment, item.exercise, "manual" if item.manual else "auto",
-                                        points, grade.max_score))
+                    kind = "manual" if item.manual else "auto"
+                    scores.append(Score(student, assignment, item.exercise, kind, points, grade.max_score))
     return scores
 
 

@@ -79,7 +79,8 @@ def graded_source(nb: nbformat.NotebookNode, number: str) -> tuple[nbformat.Note
             exercise = calls[0]["id"]
             cell.source = fill_solution(cell.source, module)
             _nbgrader(cell, solution=True, grade_id=_cell_id("ex", exercise) + "-answer")
-            _nbgrader(following, grade=True, locked=True, points=EXERCISE_POINTS, grade_id=_cell_id("ex", exercise))
+            _nbgrader(following, grade=True, locked=True, points=EXERCISE_POINTS,
+                      grade_id=_cell_id("ex", exercise))
             following.source = (following.source.rstrip() + "\n### BEGIN HIDDEN TESTS\n"
                                 "from lab.exercises import grade\n"
                                 + "".join(f'grade("{c["id"]}", {c["name"]})\n' for c in calls)
@@ -95,7 +96,8 @@ def graded_source(nb: nbformat.NotebookNode, number: str) -> tuple[nbformat.Note
                 raise SourceError(f"notebook {number}: question {question} has no MODEL_ANSWERS entry")
             model = answers[question]
             _nbgrader(cell, locked=True, grade_id=_cell_id("q", question) + "-text")
-            _nbgrader(following, solution=True, grade=True, points=model.points, grade_id=_cell_id("q", question))
+            _nbgrader(following, solution=True, grade=True, points=model.points,
+                      grade_id=_cell_id("q", question))
             following.source = ("### BEGIN SOLUTION\n"
                                 f"**Model answer.** {model.answer}\n\n**Marking ({model.points} points).** "
                                 f"{model.marking}\n### END SOLUTION")
