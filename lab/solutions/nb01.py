@@ -1,6 +1,7 @@
 """Reference solutions for notebook 01 (hashing)."""
 import math
 
+from lab.solutions import ModelAnswer
 from primitives.hashing import keccak256
 
 MASK32 = 0xFFFFFFFF
@@ -39,4 +40,25 @@ SOLUTIONS = {
     "01.3": expected_attempts,
     "01.4": rotr,
     "01.5": pad,
+}
+
+MODEL_ANSWERS = {
+    "01.Q1": ModelAnswer(
+        points=3,
+        answer=(
+            'By the birthday law a collision among k-bit hashes is expected after about 2^(k/2) tries: '
+            '2^16, some 65,000 tries, for 32 bits, which a laptop does in a fraction of a second, but '
+            '2^128, about 3.4 x 10^38, for 256 bits; even at 10^18 hashes per second, more than the whole '
+            'Bitcoin network, that takes about 10^13 years. Pre-images are harder still, about 2^k tries. '
+            'With a 32-bit fingerprint an attacker could quickly find a second, different reading (say 12.5 '
+            'kWh instead of 1.25 kWh) with the same fingerprint, or two readings that collide, and swap one '
+            'for the other without the fingerprint showing it. With 256 bits no one can find such a pair, '
+            'so a matching fingerprint really does pin down the reading.'
+        ),
+        marking=(
+            '1 point: collisions after about 2^(k/2) tries (birthday law), not 2^k; 1 point: rough numbers, '
+            'about 2^16 tries (instant) for 32 bits against 2^128 (impossible) for 256 bits; 1 point: a '
+            'forged or swapped meter reading with the same short fingerprint, which 256 bits rule out'
+        ),
+    ),
 }

@@ -2,6 +2,8 @@
 import hashlib
 import math
 
+from lab.solutions import ModelAnswer
+
 
 def merkle_parent(left: bytes, right: bytes) -> bytes:
     """Double SHA-256 of left || right."""
@@ -37,4 +39,28 @@ SOLUTIONS = {
     "02.2": verify_by_hand,
     "02.3": block_merkle_root,
     "02.4": proof_size_bytes,
+}
+
+MODEL_ANSWERS = {
+    "02.Q1": ModelAnswer(
+        points=3,
+        answer=(
+            'The header holds the Merkle root, and the proof gives one sibling hash per level, so the '
+            'client can hash its own transaction up the path, about log2 n hashes, and compare the result '
+            'with the root; it never needs the other transactions. To fake a proof for a transaction that '
+            'is not in the block, the node would have to find sibling hashes that hash to the same root, a '
+            'second pre-image or collision of SHA-256, which is infeasible. But the proof only shows that '
+            'the transaction is in a block with that header: it does not show that the block is on the '
+            "chain with the most work (the client must check the headers' proof of work and wait for "
+            'confirmations), that the transaction is valid (the seller really had the energy, it is not a '
+            'double spend; full nodes check that), or that nothing is missing, since a node can simply '
+            'withhold a transaction that concerns you.'
+        ),
+        marking=(
+            '1 point: the proof recomputes the root in the header from the transaction and one sibling per '
+            'level, without the other transactions; 1 point: faking it needs a hash collision or second '
+            'pre-image; 1 point: one thing it does not prove (block on the most-work chain / confirmations, '
+            'validity of the transaction, completeness) with what would settle it'
+        ),
+    ),
 }

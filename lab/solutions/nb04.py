@@ -1,6 +1,8 @@
 """Reference solutions for notebook 04."""
 import hashlib
 
+from lab.solutions import ModelAnswer
+
 TWO_WEEKS = 14 * 24 * 60 * 60            # nPowTargetTimespan, seconds
 POW_LIMIT = (1 << 224) - 1               # mainnet powLimit: the easiest target allowed
 
@@ -39,4 +41,25 @@ SOLUTIONS = {
     "04.2": expected_hashes,
     "04.3": midstate_hashes,
     "04.4": next_target,
+}
+
+MODEL_ANSWERS = {
+    "04.Q1": ModelAnswer(
+        points=3,
+        answer=(
+            'The target stays the same until the next retarget, so each block still needs the same expected '
+            'number of hashes, and with half the hash rate that takes twice as long: about 20 minutes per '
+            'block. The period is counted in blocks, 2,016 of them, so it lasts about four weeks instead of '
+            'two. At the retarget the target is multiplied by actual time over two weeks, about 2 (well '
+            'inside the 4x clamp), so the target doubles: each try wins twice as often, the expected number '
+            'of hashes per block halves, and the remaining miners find blocks about every ten minutes '
+            'again.'
+        ),
+        marking=(
+            '1 point: same target, half the hash rate, so about 20 minutes per block; 1 point: the period '
+            'is 2,016 blocks, so it lasts about four weeks; 1 point: the retarget roughly doubles the '
+            'target (factor actual/expected time, within the 4x clamp), halving the work per block and '
+            'restoring ten minutes'
+        ),
+    ),
 }

@@ -1,6 +1,8 @@
 """Reference solutions for notebook 05."""
 import math
 
+from lab.solutions import ModelAnswer
+
 
 def stale_estimate(latency: float, interval: float) -> float:
     """Chance that a competing block appears while one spreads: 1 - exp(-latency / interval)."""
@@ -46,4 +48,25 @@ SOLUTIONS = {
     "05.2": work_from_bits,
     "05.3": choose_tip,
     "05.4": nakamoto_probability,
+}
+
+MODEL_ANSWERS = {
+    "05.Q1": ModelAnswer(
+        points=3,
+        answer=(
+            'If nodes counted blocks, an attacker could fork off and mine a private chain at an easy target '
+            '(for instance with faked timestamps that drive the difficulty down), where each block costs '
+            'only a little work; with modest hash power they could produce more blocks than the honest '
+            'chain and make nodes switch to it, undoing payments. Counting work, the sum of 2^256 / (target '
+            '+ 1) over the blocks, measures the expected number of hashes actually spent, so many cheap '
+            'blocks weigh no more than the work they cost. To make a node switch, the attacker must spend '
+            'more work than the honest miners have put on the chain since the fork, and keep ahead of them, '
+            'which needs more than half of the total hash power.'
+        ),
+        marking=(
+            '1 point: counting blocks lets many easy (low-work) blocks outweigh fewer hard ones; 1 point: '
+            'cumulative work, the sum of 2^256/(target+1), measures the hashes really spent; 1 point: to '
+            'win, the attacker must out-work the honest chain, i.e. have a majority of the hash power'
+        ),
+    ),
 }

@@ -1,6 +1,7 @@
 """Reference solutions for notebook 06."""
 from eth_keys import keys
 
+from lab.solutions import ModelAnswer
 from primitives.hashing import keccak256
 
 
@@ -43,4 +44,28 @@ SOLUTIONS = {
     "06.3": eip191_hash,
     "06.4": recover_signer,
     "06.5": generate_power_calldata,
+}
+
+MODEL_ANSWERS = {
+    "06.Q1": ModelAnswer(
+        points=3,
+        answer=(
+            "`msg.sender` is not a field the sender writes: every node recovers it from the transaction's "
+            "signature (r, s, v) over the transaction's hash. Producing a signature that recovers to "
+            "someone else's address needs that address's private key; finding it from the public key is the "
+            'elliptic-curve discrete logarithm problem, infeasible for a 256-bit key, and changing any byte '
+            'of a signed transaction makes it recover to a different address. A thief with the '
+            "administrator's key, however, is the administrator as far as the contract knows: they can sign "
+            'transactions that pass `require(msg.sender == administrator)`, grant the generation right to '
+            'their own addresses with `empower` and have those addresses credit themselves power. The '
+            'contract cannot tell them apart, since a valid signature is the only identity it sees, so the '
+            'key must be guarded (hardware wallet, multi-signature or a way to replace the administrator).'
+        ),
+        marking=(
+            '1 point: msg.sender is recovered from the signature, not written by the sender; 1 point: '
+            'forging it needs the private key, which cannot be derived from the public key or address; 1 '
+            'point: a stolen key gives full administrator power (e.g. empower, then credit power) and the '
+            'contract cannot distinguish the thief'
+        ),
+    ),
 }
