@@ -27,7 +27,11 @@ TEMPLATES_ROOT = APP_DIR / "jupyter"        # a JUPYTER_PATH entry holding voila
 PACKAGE_PARENT = APP_DIR.parents[1]         # the folder that holds the `grid` package
 TEMPLATE = "gridchain"
 STARTUP_TIMEOUT_S = 60.0
-UNUSED_EXTENSIONS = ("@voila-dashboards/jupyterlab-preview",)
+# Only what the pages need: Voila loads every JupyterLab extension installed in the
+# environment otherwise, and lab-only ones (nbgrader's, notebook's) fail in its page with
+# console errors, as they look for JupyterLab's file browser.
+PAGE_EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager7",
+                   "@voila-dashboards/widgets-manager8", "jupyterlab_pygments")
 STOP_TIMEOUT_S = node_process.STOP_TIMEOUT_S   # the nodes' grace period, for Voila too
 
 
@@ -55,7 +59,7 @@ def voila_command(root: Path, port: int, host: str, extra_args: list[str]) -> li
             "--VoilaConfiguration.file_denylist=['.*\\.(ipynb|py)']",
             # JupyterLab's Voila preview is for the lab, not for pages; built for a newer
             # JupyterLab than Voila's pages, it fills the browser console with version warnings.
-            f"--VoilaConfiguration.extension_denylist={list(UNUSED_EXTENSIONS)!r}", *extra_args]
+            f"--VoilaConfiguration.extension_allowlist={list(PAGE_EXTENSIONS)!r}", *extra_args]
 
 
 @dataclass
