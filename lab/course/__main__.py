@@ -2,6 +2,7 @@
 
     python -m lab.course assignments [--out DIR] [--only NN ...]   build it with nbgrader
     python -m lab.course grade SUBMISSIONS [--course DIR]          autograde, then DIR/grades.csv
+    python -m lab.course pace [--write]                            each lesson's size and estimated time
 """
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from lab.paths import REPO
+
 from .build import DEFAULT_COURSE_DIR, CourseError, build_course
 from .grade import autograde
 from .graded_source import SourceError
+from .outcomes import GUIDE, sync_guide
+from .pace import as_markdown, course_sizes, sync_docs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +31,17 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("submissions", type=Path, help="SUBMISSIONS/<student>/NN_name.ipynb")
     grade.add_argument("--course", type=Path, default=DEFAULT_COURSE_DIR,
                        help="the built course (default course/)")
+    pace = commands.add_parser("pace", help="each lesson's size and a first-time student's time")
+    pace.add_argument("--write", action="store_true",
+                      help="also write the times into README.md and the outcomes and times into the guide")
     args = parser.parse_args(argv)
+    if args.command == "pace":
+        print(as_markdown(course_sizes()))
+        if args.write:
+            sync_docs(REPO / "README.md", GUIDE)
+            sync_guide(GUIDE)
+            print(f"written into README.md and {GUIDE.relative_to(REPO)}")
+        return 0
     try:
         if args.command == "assignments":
             print(f"Building the graded course in {args.out} ...")
