@@ -1,0 +1,81 @@
+"""The transaction pool on a real anvil node: pending and queued, the order of a block, replacement.
+
+The rules checked are anvil 1.7.1's own (foundry-rs/foundry, crates/anvil/src/eth/pool/
+transactions.rs): ready transactions ordered by `gas_price()`, i.e. maxFeePerGas for an
+EIP-1559 transaction, earlier arrival first on a tie; nonce order within a sender; a
+replacement refused only when it pays less. Each expected order is worked out here from
+the fees sent; the effective tip is EIP-1559's min(priority fee, max fee - base fee).
+"""
+from __future__ import annotations
+
+import pytest
+
+from grid import connect
+from grid.chain import txpool
+from grid.errors import GridError
+
+pytestmark = pytest.mark.anvil
+GWEI = 10**9
+
+
+@pytest.fixture
+def node():
+    chain = connect("anvil", accounts=6)
+    txpool.pause_mining(chain)
+    yield chain
+    chain.close()
+
+
+def test_a_block_takes_the_pool_by_max_fee_then_arrival(node):
+    base = txpool.base_fee(node)
+    sent = [txpool.send_transfer(node, "consumer1", 0, 200 * GWEI, 2 * GWEI),
+            txpool.send_transfer(node, "consumer2", 0, 100 * GWEI, 5 * GWEI),
+            txpool.send_transfer(node, "generator2", 0, 4 * GWEI, 3 * GWEI),
+            txpool.send_transfer(node, "user5", 0, 100 * GWEI, 2 * GWEI)]
+    assert txpool.pool_status(node) == (4, 0)
+    block = txpool.mine_block(node)
+    by_rule = sorted(sent, key=lambda t: -t.max_fee_per_gas)        # stable: arrival breaks the tie
+    assert [t.hash for t in block] == [t.hash for t in by_rule]
+    for tx in block:
+        assert tx.effective_tip == min(tx.max_priority_fee_per_gas, tx.max_fee_per_gas - base)
+    # what a producer maximising its tip (geth's policy) would have taken first instead:
+    assert max(block, key=lambda t: t.effective_tip).hash == sent[1].hash != block[0].hash
+    assert txpool.pool_status(node) == (0, 0)
+
+
+def test_nonces_beat_fees_and_a_gap_waits_queued(node):
+    low = txpool.send_transfer(node, "consumer1", 0, 10 * GWEI, 1 * GWEI)
+    high = txpool.send_transfer(node, "consumer1", 1, 500 * GWEI, 50 * GWEI)
+    gap = txpool.send_transfer(node, "consumer2", 1, 500 * GWEI, 50 * GWEI)     # nonce 0 never sent
+    assert txpool.pool_status(node) == (2, 1)
+    block = txpool.mine_block(node)
+    assert [t.hash for t in block] == [low.hash, high.hash]
+    assert txpool.pool_status(node) == (0, 1)
+    filler = txpool.send_transfer(node, "consumer2", 0, 10 * GWEI, 1 * GWEI)
+    assert txpool.pool_status(node) == (2, 0)
+    assert [t.hash for t in txpool.mine_block(node)] == [filler.hash, gap.hash]
+
+
+def test_a_replacement_must_not_pay_less(node):
+    first = txpool.send_transfer(node, "consumer1", 0, 100 * GWEI, 2 * GWEI)
+    with pytest.raises(GridError, match="pays less") as refused:
+        txpool.send_transfer(node, "consumer1", 0, 90 * GWEI, 2 * GWEI)
+    assert "Traceback" not in str(refused.value)
+    bumped = txpool.send_transfer(node, "consumer1", 0, 105 * GWEI, 2 * GWEI)   # +5 %: geth would refuse
+    assert txpool.pool_status(node) == (1, 0)
+    block = txpool.mine_block(node)
+    assert [t.hash for t in block] == [bumped.hash] != [first.hash]
+
+
+def test_bad_fees_get_one_sentence_before_anything_is_sent(node):
+    with pytest.raises(GridError, match="cannot exceed the maximum fee"):
+        txpool.send_transfer(node, "consumer1", 0, 1 * GWEI, 2 * GWEI)
+    with pytest.raises(GridError, match="at least 0"):
+        txpool.send_transfer(node, "consumer1", -1, 1 * GWEI, 0)
+    assert txpool.pool_status(node) == (0, 0)
+
+
+def test_the_embedded_chain_says_it_has_no_pool():
+    chain = connect("tester")
+    with pytest.raises(GridError, match="use connect"):
+        txpool.pause_mining(chain)
