@@ -79,3 +79,29 @@ def test_the_embedded_chain_says_it_has_no_pool():
     chain = connect("tester")
     with pytest.raises(GridError, match="use connect"):
         txpool.pause_mining(chain)
+
+
+def test_the_pool_lists_pending_and_queued_with_their_fees(node):
+    ready = txpool.send_transfer(node, "consumer1", 0, 30 * GWEI, 3 * GWEI)
+    waiting = txpool.send_transfer(node, "consumer2", 2, 40 * GWEI, 4 * GWEI)     # nonces 0 and 1 missing
+    listed = txpool.pool_content(node)
+    assert [(t.hash, t.state) for t in listed] == [(ready.hash, "pending"), (waiting.hash, "queued")]
+    assert (listed[0].sender, listed[0].nonce) == (node.account("consumer1").address, 0)
+    assert (listed[1].max_fee_per_gas, listed[1].max_priority_fee_per_gas) == (40 * GWEI, 4 * GWEI)
+
+
+def test_a_fee_below_the_base_fee_and_a_resend_are_one_sentence(node):
+    base = int(node.w3.eth.get_block("latest")["baseFeePerGas"])      # web3's reading, not the module's
+    with pytest.raises(GridError, match=f"below the base fee.*{base} wei"):
+        txpool.send_transfer(node, "consumer1", 0, base - 1, 0)
+    txpool.send_transfer(node, "consumer1", 0, base * 10, GWEI)
+    with pytest.raises(GridError, match="already holds this exact transaction"):
+        txpool.send_transfer(node, "consumer1", 0, base * 10, GWEI)
+
+
+def test_a_stopped_node_is_one_sentence():
+    chain = connect("anvil", accounts=2)
+    chain.close()
+    with pytest.raises(GridError) as down:
+        txpool.pool_status(chain)
+    assert down.value.kind == "node" and "\n" not in str(down.value)

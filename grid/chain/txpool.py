@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eth_account import Account
+from eth_utils import to_checksum_address
 
 from ..errors import GridError
 
@@ -39,6 +40,7 @@ class PoolTransaction:
     nonce: int
     max_fee_per_gas: int
     max_priority_fee_per_gas: int
+    state: str = "pending"      # "pending": ready for the next block; "queued": waits for a lower nonce
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,9 @@ def send_transfer(chain: Any, sender: str, nonce: int, max_fee_per_gas: int, max
             raise GridError(f"the pool refused {sender}'s replacement of nonce {nonce}: it pays less than "
                             "the transaction it would replace; offer a higher maxFeePerGas",
                             kind="input") from None
+        if "already imported" in text or "already known" in text:
+            raise GridError(f"the pool already holds this exact transaction from {sender} (nonce {nonce}): "
+                            "change a fee to replace it", kind="input") from None
         if "fee" in text and "base" in text:
             raise GridError(f"{sender}'s maxFeePerGas is below the base fee: offer at least the base fee "
                             f"({base_fee(chain)} wei)", kind="input") from None
@@ -104,6 +109,19 @@ def pool_status(chain: Any) -> tuple[int, int]:
     """(pending, queued): transactions ready for the next block, and those waiting for a missing nonce."""
     status = chain.rpc("txpool_status")
     return int(status["pending"], 16), int(status["queued"], 16)
+
+
+def pool_content(chain: Any) -> list[PoolTransaction]:
+    """Every transaction in the pool (`txpool_content`), pending ones first, by sender then nonce."""
+    content = chain.rpc("txpool_content")
+    listed = []
+    for state in ("pending", "queued"):
+        for sender, by_nonce in sorted(content.get(state, {}).items()):
+            for tx in sorted(by_nonce.values(), key=lambda t: int(t["nonce"], 16)):
+                fees = int(tx["maxFeePerGas"], 16), int(tx["maxPriorityFeePerGas"], 16)
+                listed.append(PoolTransaction(tx["hash"], to_checksum_address(sender), int(tx["nonce"], 16),
+                                              *fees, state))
+    return listed
 
 
 def mine_block(chain: Any) -> list[Included]:
