@@ -1,7 +1,7 @@
-"""Checks for notebook 15's consensus and pool exercises: a faulty replica, finality, a block's order.
+"""Checks for notebook 15's consensus exercises: a faulty replica, and finality.
 
 Expected values are worked out by hand from the protocols' rules (PBFT: Castro and Liskov
-1999; Casper FFG: Buterin and Griffith 2017; EIP-1559's effective tip) and written here,
+1999; Casper FFG: Buterin and Griffith 2017) and written here,
 or are the faulty replicas planted into a simulated round, never an answer computed by
 the reference solution.
 """
@@ -58,30 +58,3 @@ def check_ffg(justified_and_finalized):
         expect(set(got[1]) == finalized, f"{case}: finalized {sorted(got[1])}, expected {sorted(finalized)} "
                                          "(justified, and its direct child justified from it)")
     return "justification by two-thirds links, finality by a justified direct child"
-
-
-GWEI = 10**9
-# (pending (id, sender, nonce, max fee, priority fee), next nonce per sender, base fee, expected order)
-POOLS = [
-    # effective tips: a 2, b 5, c min(3, 4-1) = 3, d 2 -> b c a d (a before d: it arrived first)
-    ([("a", "s1", 0, 200, 2), ("b", "s2", 0, 100, 5), ("c", "s3", 0, 4, 3), ("d", "s4", 0, 100, 2)],
-     {"s1": 0, "s2": 0, "s3": 0, "s4": 0}, 1, ["b", "c", "a", "d"]),
-    # a sender's nonce 1 pays most but waits for nonce 0; s2's nonce 3 has a gap and stays out
-    ([("x1", "s1", 1, 50, 40), ("x0", "s1", 0, 10, 1), ("y", "s2", 3, 90, 80), ("z", "s3", 7, 20, 9)],
-     {"s1": 0, "s2": 2, "s3": 7}, 1, ["z", "x0", "x1"]),
-    # below the base fee: it cannot pay, and its sender's next nonce is stuck behind it
-    ([("p", "s1", 0, 5, 5), ("q", "s1", 1, 100, 50), ("r", "s2", 0, 30, 2)], {"s1": 0, "s2": 0}, 10, ["r"]),
-    # the tip is capped by max fee - base fee: 12 - 10 = 2 < 3
-    ([("u", "s1", 0, 12, 9), ("v", "s2", 0, 40, 3)], {"s1": 0, "s2": 0}, 10, ["v", "u"]),
-]
-
-
-@exercise("15.5", "the order a tip-maximising producer takes the pool in")
-def check_block_order(block_order):
-    for pending, nonces, base, want in POOLS:
-        scaled = [(i, s, n, fee * GWEI, tip * GWEI) for i, s, n, fee, tip in pending]
-        got = block_order(scaled, dict(nonces), base * GWEI)
-        expect(list(got) == want, f"base fee {base} gwei, pending {pending}: you ordered {list(got)}, "
-                                  f"expected {want} (effective tip min(tip, max fee - base fee), nonces in "
-                                  "order, none below the base fee or after a gap)")
-    return "nonces first within a sender, the highest effective tip first across senders"

@@ -1,4 +1,4 @@
-"""Reference solutions for notebook 15's consensus and pool exercises."""
+"""Reference solutions for notebook 15's consensus exercises."""
 from __future__ import annotations
 
 from fractions import Fraction
@@ -33,25 +33,4 @@ def justified_and_finalized(stakes, votes):
     return justified, finalized
 
 
-def block_order(pending, nonces, base_fee):
-    """Ids in the order a producer maximising its tip includes them (ties: arrival order)."""
-    queue = {}
-    for arrival, (tx_id, sender, nonce, max_fee, tip) in enumerate(pending):
-        queue.setdefault(sender, {})[nonce] = (arrival, tx_id, max_fee, tip)
-    nonces = dict(nonces)
-    order = []
-    while True:
-        heads = []
-        for sender, txs in queue.items():
-            head = txs.get(nonces[sender])
-            if head and head[2] >= base_fee:
-                arrival, tx_id, max_fee, tip = head
-                heads.append((-min(tip, max_fee - base_fee), arrival, tx_id, sender))
-        if not heads:
-            return order
-        _, _, tx_id, sender = min(heads)
-        order.append(tx_id)
-        nonces[sender] += 1
-
-
-SOLUTIONS = {"15.3": find_faulty, "15.4": justified_and_finalized, "15.5": block_order}
+SOLUTIONS = {"15.3": find_faulty, "15.4": justified_and_finalized}
