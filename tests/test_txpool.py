@@ -36,6 +36,7 @@ def test_a_block_takes_the_pool_by_max_fee_then_arrival(node):
     block = txpool.mine_block(node)
     by_rule = sorted(sent, key=lambda t: -t.max_fee_per_gas)        # stable: arrival breaks the tie
     assert [t.hash for t in block] == [t.hash for t in by_rule]
+    assert [t.sender for t in block] == [node.w3.eth.get_transaction(t.hash)["from"] for t in by_rule]
     for tx in block:
         assert tx.effective_tip == min(tx.max_priority_fee_per_gas, tx.max_fee_per_gas - base)
     # what a producer maximising its tip (geth's policy) would have taken first instead:

@@ -132,6 +132,6 @@ def mine_block(chain: Any) -> list[Included]:
     included = []
     for position, tx in enumerate(block["transactions"]):
         max_fee, tip = int(tx["maxFeePerGas"], 16), int(tx["maxPriorityFeePerGas"], 16)
-        included.append(Included(position, tx["hash"], tx["from"], int(tx["nonce"], 16), max_fee, tip,
-                                 effective_tip(max_fee, tip, fee)))
+        included.append(Included(position, tx["hash"], to_checksum_address(tx["from"]), int(tx["nonce"], 16),
+                                 max_fee, tip, effective_tip(max_fee, tip, fee)))
     return included
