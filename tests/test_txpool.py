@@ -3,8 +3,9 @@
 The rules checked are anvil 1.7.1's own (foundry-rs/foundry, crates/anvil/src/eth/pool/
 transactions.rs): ready transactions ordered by `gas_price()`, i.e. maxFeePerGas for an
 EIP-1559 transaction, earlier arrival first on a tie; nonce order within a sender; a
-replacement refused only when it pays less. Each expected order is worked out here from
-the fees sent; the effective tip is EIP-1559's min(priority fee, max fee - base fee).
+transaction (pending or queued) replaced only by a strictly higher max fee, with no minimum
+percentage. Each expected order is worked out here from the fees sent; the
+effective tip is EIP-1559's min(priority fee, max fee - base fee).
 """
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ def test_nonces_beat_fees_and_a_gap_waits_queued(node):
 
 def test_a_replacement_must_not_pay_less(node):
     first = txpool.send_transfer(node, "consumer1", 0, 100 * GWEI, 2 * GWEI)
-    with pytest.raises(GridError, match="pays less") as refused:
+    with pytest.raises(GridError, match="does not pay more") as refused:
         txpool.send_transfer(node, "consumer1", 0, 90 * GWEI, 2 * GWEI)
     assert "Traceback" not in str(refused.value)
     bumped = txpool.send_transfer(node, "consumer1", 0, 105 * GWEI, 2 * GWEI)   # +5 %: geth would refuse
@@ -106,3 +107,17 @@ def test_a_stopped_node_is_one_sentence():
     with pytest.raises(GridError) as down:
         txpool.pool_status(chain)
     assert down.value.kind == "node" and "\n" not in str(down.value)
+
+
+def test_anvil_asks_no_minimum_bump_but_a_strictly_higher_max_fee(node):
+    txpool.send_transfer(node, "consumer1", 0, 100 * GWEI, 2 * GWEI)
+    with pytest.raises(GridError, match="does not pay more"):              # equal max fee, other tip
+        txpool.send_transfer(node, "consumer1", 0, 100 * GWEI, 3 * GWEI)
+    one_wei_more = txpool.send_transfer(node, "consumer1", 0, 100 * GWEI + 1, 2 * GWEI)
+    queued = txpool.send_transfer(node, "consumer2", 1, 50 * GWEI, 2 * GWEI)   # nonce 0 missing
+    with pytest.raises(GridError, match="does not pay more"):              # queued: the same rule
+        txpool.send_transfer(node, "consumer2", 1, 50 * GWEI, 3 * GWEI)
+    bumped = txpool.send_transfer(node, "consumer2", 1, 50 * GWEI + 1, 2 * GWEI)
+    assert [(t.hash, t.state) for t in txpool.pool_content(node)] == [(one_wei_more.hash, "pending"),
+                                                                       (bumped.hash, "queued")]
+    assert queued.hash != bumped.hash

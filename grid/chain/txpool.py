@@ -13,7 +13,10 @@ Which go first is the node's policy, not the protocol's:
   fee, and a gap in the nonces leaves a transaction *queued*, not pending, until the gap
   is filled.
 * A second transaction with the same sender and nonce *replaces* the first. geth asks
-  for a 10 % higher fee; anvil 1.7.1 refuses only a lower one (ReplacementUnderpriced).
+  for a 10 % higher fee; anvil 1.7.1 has no minimum bump: any strictly higher
+  maxFeePerGas, even 1 wei more, replaces it, and an equal one is refused as
+  ReplacementUnderpriced (`ReadyTransactions::replaced_transactions`: `gas_price() <=
+  to_remove.gas_price()`). Measured on 1.7.1, the same holds for a queued transaction.
 
 Every function takes a grid `Chain` connected to an RPC node (anvil, geth or a URL).
 """
@@ -92,8 +95,8 @@ def send_transfer(chain: Any, sender: str, nonce: int, max_fee_per_gas: int, max
     except GridError as exc:
         text = str(exc).lower()
         if "underpriced" in text:
-            raise GridError(f"the pool refused {sender}'s replacement of nonce {nonce}: it pays less than "
-                            "the transaction it would replace; offer a higher maxFeePerGas",
+            raise GridError(f"the pool refused {sender}'s replacement of nonce {nonce}: it does not pay more "
+                            "than the transaction it would replace; offer a higher maxFeePerGas",
                             kind="input") from None
         if "already imported" in text or "already known" in text:
             raise GridError(f"the pool already holds this exact transaction from {sender} (nonce {nonce}): "
