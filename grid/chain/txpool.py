@@ -16,7 +16,10 @@ Which go first is the node's policy, not the protocol's:
   for a 10 % higher fee; anvil 1.7.1 has no minimum bump: any strictly higher
   maxFeePerGas, even 1 wei more, replaces it, and an equal one is refused as
   ReplacementUnderpriced (`ReadyTransactions::replaced_transactions`: `gas_price() <=
-  to_remove.gas_price()`). Measured on 1.7.1, the same holds for a queued transaction.
+  to_remove.gas_price()`). Measured on 1.7.1, a queued transaction refuses an equal fee
+  too, but a higher one joins it rather than replacing it: txpool_status counts both,
+  txpool_content (keyed by nonce) shows one, and once the gap is filled the block takes
+  the higher fee and drops the other.
 
 Every function takes a grid `Chain` connected to an RPC node (anvil, geth or a URL).
 """
@@ -115,7 +118,11 @@ def pool_status(chain: Any) -> tuple[int, int]:
 
 
 def pool_content(chain: Any) -> list[PoolTransaction]:
-    """Every transaction in the pool (`txpool_content`), pending ones first, by sender then nonce."""
+    """Every transaction in the pool (`txpool_content`), pending ones first, by sender then nonce.
+
+    The reply holds one transaction per sender and nonce: two queued ones for the same nonce
+    (see the module's note on replacement) show as one, while `pool_status` counts both.
+    """
     content = chain.rpc("txpool_content")
     listed = []
     for state in ("pending", "queued"):
