@@ -32,11 +32,6 @@ def _keeping_what_cannot_pay(pending, nonces, base_fee):  # lets a below-base-fe
     return ref.block_order(pending, nonces, min([base_fee] + [p[3] for p in pending]))
 
 
-@pytest.fixture(autouse=True)
-def _checker_loaded():
-    import lab.checks.nb15_pool  # noqa: F401, PLC0415 - notebook 15's checks live in parts until assembled
-
-
 def test_the_reference_passes():
     assert check("15.5", ref.SOLUTIONS["15.5"]).status == SOLVED
 
