@@ -3,7 +3,7 @@
 With automine off, a node keeps signed transactions in its pool until a block is mined.
 Which go first is the node's policy, not the protocol's:
 
-* geth (and anvil's newer pool) order ready transactions by *effective tip*, what the
+* geth orders ready transactions by *effective tip*, what the
   block producer earns per gas: min(maxPriorityFeePerGas, maxFeePerGas - baseFee).
 * anvil 1.7.1, the node in this toolkit, orders by `gas_price()`, which for an EIP-1559
   transaction is maxFeePerGas, the most the sender would pay (foundry-rs/foundry,
