@@ -1,9 +1,10 @@
 """Notebook 10's checks reject plausible mistakes (tests/test_exercises.py runs the reference solutions)."""
 from __future__ import annotations
 
+import re
+from fractions import Fraction
+
 import pytest
-from eth_abi import decode
-from eth_utils import keccak
 
 from lab.exercises import WRONG, check
 from lab.solutions import nb10
@@ -69,37 +70,37 @@ def _replay_allowing_zero_sales_and_generation_by_anyone(actions):
     return result
 
 
-# -- 10.2: plausible mistakes in scanning blocks
-def _registered_including_reverted(transactions, contract):
-    selector = "0x" + keccak(text="empower(address,string,string,bool,bool)")[:4].hex()
+# -- 10.2: plausible mistakes in scanning blocks (decode_call is given: the scan's rules are the exercise)
+def _registered(transactions, contract, decode_call, *, reverted=False, any_contract=False, repeats=False):
     found = []
     for tx in transactions:
-        if tx["to"] and tx["to"].lower() == contract.lower() and tx["input"].startswith(selector):
-            address = "0x" + tx["input"][34:74]
-            if address not in found:
-                found.append(address)
+        if tx["to"] is None or (tx["status"] != 1 and not reverted):
+            continue
+        if not any_contract and tx["to"].lower() != contract.lower():
+            continue
+        name, args = decode_call(tx["input"])
+        if name == "empower" and (repeats or args[0] not in found):
+            found.append(args[0])
     return found
 
 
-def _registered_with_duplicates(transactions, contract):
-    selector = "0x" + keccak(text="empower(address,string,string,bool,bool)")[:4].hex()
-    return ["0x" + tx["input"][34:74] for tx in transactions
-            if tx["to"] and tx["to"].lower() == contract.lower() and tx["status"] == 1
-            and tx["input"].startswith(selector)]
+def _registered_including_reverted(transactions, contract, decode_call):
+    return _registered(transactions, contract, decode_call, reverted=True)
 
 
-def _registered_any_contract(transactions, contract):
-    selector = "0x" + keccak(text="empower(address,string,string,bool,bool)")[:4].hex()
-    found = []
-    for tx in transactions:
-        if tx["status"] == 1 and tx["input"].startswith(selector):
-            address = "0x" + tx["input"][34:74]
-            if address not in found:
-                found.append(address)
-    return found
+def _registered_with_duplicates(transactions, contract, decode_call):
+    return _registered(transactions, contract, decode_call, repeats=True)
 
 
-# -- 10.3 / 10.4: plausible mistakes in reading records and planning
+def _registered_any_contract(transactions, contract, decode_call):
+    return _registered(transactions, contract, decode_call, any_contract=True)
+
+
+def _registered_decoding_deployments(transactions, contract, decode_call):
+    # Decodes every input, a deployment's creation code too: decode_call refuses it.
+    return [decode_call(tx["input"])[1][0] for tx in transactions if tx["status"] == 1]
+
+
 def _allowed_by_rights_only(record):
     return (({"generate", "sell"} if record.can_generate else set())
             | ({"consume"} if record.can_consume else set()))
@@ -129,53 +130,32 @@ def _plan_for_everyone(users):
     return [(row.address, planned.get(row.address, "")) for row in users]
 
 
-# -- 10.5: plausible mistakes in rebuilding the dispatch column
-_EMPOWER = keccak(text="empower(address,string,string,bool,bool)")[:4]
-_DISPATCH = keccak(text="PowerDispatch(address,string)")[:4]
+# -- 10.5: plausible mistakes in reading an amount typed on screen
+def _parse_with_float(text):
+    # float: 1.001 kWh becomes 1000.9999999999999 Wh, and 30-digit amounts lose their last digits.
+    number, unit = text.split()
+    return round(float(number) * (1000 if unit.lower() == "kwh" else 1))
 
 
-def _instructions(transactions, contract, *, reset=True, reverted=False, any_contract=False, first_wins=False,
-                  first_word_only=False):
-    latest = {}
-    for tx in transactions:
-        if tx["to"] is None or (tx["status"] != 1 and not reverted):
-            continue
-        if not any_contract and tx["to"].lower() != contract.lower():
-            continue
-        data = bytes.fromhex(tx["input"][2:])
-        address = "0x" + data[4 + 12:4 + 32].hex()
-        if data[:4] == _DISPATCH:
-            if first_word_only:   # reads the text's length word, then only one 32-byte word of text
-                length = int.from_bytes(data[4 + 64:4 + 96], "big")
-                text = data[4 + 96:4 + 96 + min(length, 32)].decode("utf-8", "replace")
-            else:
-                text = decode(["address", "string"], data[4:])[1]
-            if not (first_wins and latest.get(address)):
-                latest[address] = text
-        elif data[:4] == _EMPOWER and (reset or address not in latest):
-            latest[address] = ""
-    return latest
+def _parse_without_limits(text):
+    # Reads the number and unit exactly but accepts zero, fractions of a Wh and any size.
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(kWh|Wh)\s*", text, re.IGNORECASE)
+    if not match:
+        raise ValueError(f"Type a number and a unit, like 1.5 kWh, not {text!r}.")
+    return int(Fraction(match[1]) * (1000 if match[2].lower() == "kwh" else 1))
 
 
-def _instructions_without_reset(transactions, contract):
-    # Forgets that empower sets information = "" again.
-    return _instructions(transactions, contract, reset=False)
+def _parse_python_errors(text):
+    # Lets Python's own error text reach the screen: "invalid literal for int() with base 10: ...".
+    try:
+        return nb10.parse_energy(text)
+    except ValueError:
+        return int(text)
 
 
-def _instructions_including_reverted(transactions, contract):
-    return _instructions(transactions, contract, reverted=True)
-
-
-def _instructions_of_any_contract(transactions, contract):
-    return _instructions(transactions, contract, any_contract=True)
-
-
-def _instructions_first_wins(transactions, contract):
-    return _instructions(transactions, contract, first_wins=True)
-
-
-def _instructions_first_word_only(transactions, contract):
-    return _instructions(transactions, contract, first_word_only=True)
+def _parse_kwh_only(text):
+    # Treats every amount as kWh, the screen's unit, so "250 Wh" becomes 250 kWh.
+    return nb10.parse_energy(text.lower().replace("kwh", "wh")) * 1000
 
 
 @pytest.mark.parametrize("exercise_id, wrong", [
@@ -185,16 +165,30 @@ def _instructions_first_word_only(transactions, contract):
     ("10.2", _registered_including_reverted),
     ("10.2", _registered_with_duplicates),
     ("10.2", _registered_any_contract),
+    ("10.2", _registered_decoding_deployments),
     ("10.3", _allowed_by_rights_only),
     ("10.3", _allowed_consumer_sells),
     ("10.4", _plan_with_sign_error),
     ("10.4", _plan_ignoring_rights),
     ("10.4", _plan_for_everyone),
-    ("10.5", _instructions_without_reset),
-    ("10.5", _instructions_including_reverted),
-    ("10.5", _instructions_of_any_contract),
-    ("10.5", _instructions_first_wins),
-    ("10.5", _instructions_first_word_only),
+    ("10.5", _parse_with_float),
+    ("10.5", _parse_without_limits),
+    ("10.5", _parse_python_errors),
+    ("10.5", _parse_kwh_only),
 ])
 def test_each_check_rejects_a_plausible_mistake(exercise_id, wrong):
     assert check(exercise_id, wrong).status == WRONG
+
+
+def test_a_refusal_must_be_one_readable_sentence():
+    outcome = check("10.5", _parse_python_errors)
+    assert outcome.status == WRONG and "one sentence" in outcome.message, outcome.message
+    assert "Traceback" not in outcome.message
+
+
+def test_the_reference_reads_amounts_worked_out_by_hand():
+    # 1 kWh = 1000 Wh, exactly: 0.001 kWh is 1 Wh, and 30 digits stay 30 digits.
+    assert nb10.parse_energy("0.001 kWh") == 1
+    assert nb10.parse_energy("98765432109876543210987654321.5 kWh") == 98765432109876543210987654321500
+    with pytest.raises(ValueError, match=r"^[^a-z].*\.$"):
+        nb10.parse_energy("2.5 MWh")

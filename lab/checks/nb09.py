@@ -1,18 +1,22 @@
-"""Checks for notebook 09: deployment records, reading blocks with web3, raw JSON-RPC, eth_call.
+"""Checks for notebook 09: deployment records, EIP-155 chain ids, nonces, reading blocks with web3.
 
 Every check builds its own world: a record file in a temporary folder, or a
 fresh in-process eth-tester chain (lab.checks.fresh) on which it sends
 known transactions. Expected values come from what the check itself wrote or
 sent (its receipts, its amounts), hashed with eth-utils' keccak where needed,
-never from grid.migrate or grid.explorer, which the exercises re-implement.
+from signatures made by eth-account, or from eth-utils' to_wei and geth's
+rules for reading a genesis balance; never from
+grid.migrate or grid.explorer, which the exercises re-implement.
 """
 from __future__ import annotations
 
 import json
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
-from hexbytes import HexBytes
+from eth_account import Account
+from eth_utils import to_wei
 
 from grid.compiler import load_artifact
 
@@ -67,42 +71,58 @@ def check_count_contract_transactions(count_contract_transactions):
             f"another contract (to = None) did not: this is what an explorer's 'transactions to' list reads")
 
 
-def _as_json_rpc(tx) -> dict:
-    """A web3 transaction as a node sends it over JSON-RPC: quantities and data as 0x-hex text."""
-    return {"hash": HexBytes(tx["hash"]).to_0x_hex(), "blockNumber": hex(tx["blockNumber"]),
-            "transactionIndex": hex(tx["transactionIndex"]), "from": tx["from"].lower(),
-            "to": tx["to"].lower(), "value": hex(tx["value"]), "gas": hex(tx["gas"]),
-            "nonce": hex(tx["nonce"]), "input": HexBytes(tx["input"]).to_0x_hex(), "type": "0x2",
-            "chainId": hex(666)}
+# Named accounts of the test mnemonic and what block 0 should give them, in ether as decimal text.
+GENESIS_BALANCES = (
+    {"0x70997970C51812dc3A010C7d01b50e0d17dc79C8": "10000",
+     "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC": "0.5",
+     "0x90F79bf6EB2c4f870365E785982E1f101E93b906": "0.000000000000000001",
+     "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65": "12345678.123456789012345678"},
+    {"0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc": "1", "0x976EA74026E726554dB657fA54763abd0C3a0aa9": "0"},
+    {},
+)
 
 
-@exercise("09.4", "decode a raw JSON-RPC transaction")
-def check_decode_transfer(decode_transfer):
-    with fresh_contract() as (chain, client):
-        chain.mine(20)  # block numbers above 9, so hex and decimal differ
-        sales = [("generator2", "consumer2", 137), ("generator1", "consumer1", 10**30)]
-        for seller, buyer, amount in sales:
-            entry = client.sell_power(buyer, amount, sender=seller)
-            raw = _as_json_rpc(chain.w3.eth.get_transaction(entry.tx_hash))
-            got = decode_transfer(dict(raw))
-            want = {"block": entry.block_number, "sender": chain.account(seller).address,
-                    "buyer": chain.account(buyer).address, "amount": amount}
-            expect(isinstance(got, dict), "return a dict with block, sender, buyer, amount; got "
-                                          f"{_short(got)}")
-            for key in want:
-                value = got.get(key)
-                if key in ("sender", "buyer"):
-                    same = isinstance(value, str) and value.lower() == want[key].lower()
-                else:
-                    same = type(value) is int and value == want[key]
-                hints = {"block": f"JSON-RPC gives the hex text {raw['blockNumber']!r}: an int, please",
-                         "sender": "the transaction's from field",
-                         "buyer": "the last 20 bytes of the input's first 32-byte word",
-                         "amount": "the input's second 32-byte word, as an int"}
-                expect(same, f"for {seller} selling {amount} to {buyer}, {key} should be {want[key]!r} "
-                             f"({hints[key]}); you returned {_short(value)}")
-    return ("a node speaks hex text: quantities like blockNumber are 0x-hex numbers, and the input is the "
-            "selector followed by 32-byte words (an address is right-aligned in its word)")
+def _geth_wei(value, address: str) -> int:
+    """A balance as geth reads it (math.HexOrDecimal256): a string, 0x-hex or decimal, at most 256 bits."""
+    expect(isinstance(value, str), f"the balance of {address} is {_short(value)}: genesis.json writes it as "
+                                   f"a string (\"0x...\" hex or decimal digits); geth refuses a JSON number")
+    text = value.strip()
+    try:
+        wei = int(text[2:], 16) if text[:2].lower() == "0x" else int(text, 10)
+    except ValueError:
+        expect(False, f"the balance of {address} is {value!r}: geth reads only 0x-hex or decimal digits")
+    expect(0 <= wei < 2**256, f"the balance of {address} is {value!r}: not a 256-bit number")
+    return wei
+
+
+@exercise("09.4", "fund accounts in the genesis block")
+def check_genesis_alloc(genesis_alloc):
+    for balances in GENESIS_BALANCES:
+        got = genesis_alloc(dict(balances))
+        expect(isinstance(got, dict), f"return the alloc as a dict {{address: {{\"balance\": ...}}}}, not "
+                                      f"{type(got).__name__}")
+        try:
+            json.dumps(got)
+        except (TypeError, ValueError) as exc:
+            expect(False, f"genesis.json is JSON, and json cannot write your alloc: {exc}")
+        read = {}
+        for key, entry in got.items():
+            hex_part = str(key)[2:] if str(key).lower().startswith("0x") else str(key)
+            expect(len(hex_part) == 40 and all(c in "0123456789abcdefABCDEF" for c in hex_part),
+                   f"alloc key {key!r} is not an address (40 hex digits, 0x optional)")
+            expect(isinstance(entry, dict) and "balance" in entry,
+                   f"alloc[{key!r}] is {_short(entry)}: each account is an object with a \"balance\"")
+            read[hex_part.lower()] = _geth_wei(entry["balance"], str(key))
+        want = {address[2:].lower(): to_wei(Decimal(ether), "ether") for address, ether in balances.items()}
+        expect(set(read) == set(want), f"fund exactly the accounts {sorted(balances)}; your alloc has "
+                                       f"{sorted(got)}")
+        for address, ether in balances.items():
+            wei = want[address[2:].lower()]
+            expect(read[address[2:].lower()] == wei,
+                   f"{ether} ether is {wei} wei (1 ether = 10**18 wei; a balance counts wei); your alloc "
+                   f"gives {address[:10]}... {read[address[2:].lower()]} wei")
+    return ("block 0 can hand out any balances: that is how anvil funds the named accounts, and what the "
+            "thesis's empty alloc made geth mine for; a node reads each balance as a 256-bit number of wei")
 
 
 @exercise("09.5", "is a recorded deployment still valid?")
@@ -126,17 +146,35 @@ def check_deployment_still_valid(deployment_still_valid):
             "creation bytecode, which also holds the constructor): a chainId alone proves nothing")
 
 
-@exercise("09.2", "an eth_call by hand")
-def check_generation_balance(generation_balance):
-    with fresh_contract() as (chain, client):
-        client.sell_power("consumer1", 100, sender="generator1")   # 0 generated - 100 sold
-        client.generate_power(30, sender="generator2")             # 30 generated, nothing sold
-        client.generate_power(5, sender="generator2")
-        for generator, want in (("generator1", -100), ("generator2", 35), ("consumer2", 0)):
-            address = chain.account(generator).address
-            got = generation_balance(chain.w3, client.address, address)
+# Account 0 of the documented test mnemonic ("test test ... junk"): a public key, never funded for real.
+TEST_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+
+
+def _signed_v_values() -> list[tuple[int, int | None]]:
+    """(v, chainId) of legacy transactions signed by eth-account, with both parities for each chain."""
+    found = {}
+    for chain_id in (666, 1337, 1, 5, 31337, None):
+        for nonce in range(12):
+            tx = {"nonce": nonce, "gasPrice": 10**9, "gas": 21_000, "value": 1, "data": b"",
+                  "to": "0x5FbDB2315678afecb367f032d93F642f64180aa3"}
+            if chain_id is not None:   # without chainId eth-account signs as before EIP-155
+                tx["chainId"] = chain_id
+            found[Account.sign_transaction(tx, TEST_KEY).v] = chain_id
+    return sorted(found.items(), key=lambda item: item[0])
+
+
+@exercise("09.2", "which chains is a signature valid on?")
+def check_signed_chain_id(signed_chain_id):
+    cases = _signed_v_values()
+    expect(len(cases) == 12, f"checker bug: expected both parities for 6 chains, got {cases}")
+    for v, want in cases:
+        got = signed_chain_id(v)
+        if want is None:
+            expect(got is None, f"v = {v} is a signature from before EIP-155: it names no chain, so it is "
+                                f"valid on every chain (answer None); you returned {_short(got)}")
+        else:
             expect(type(got) is int and got == want,
-                   f"GetGeneration() as {generator} returns {want}; you returned {_short(got)}"
-                   + (" (int256 is signed: read the word as two's complement)" if want < 0 else ""))
-    return ("a call is an eth_call: selector in, 32-byte word out, nothing mined; the thesis's blue buttons "
-            "do exactly this (section 5.2.1)")
+                   f"eth-account signed for chainId {want} and wrote v = {v} (chainId * 2 + 35 + parity); "
+                   f"you returned {_short(got)}")
+    return ("EIP-155 folds the chainId into v, so a transaction signed for chain 666 is refused by "
+            "every other chain; a signature with v = 27 or 28 can be replayed on all of them")

@@ -3,10 +3,11 @@
 The expected values come from the contract itself: each checker starts its own
 embedded chain (eth-tester), deploys PowerGeneration, replays the actions and
 reads the result from the contract's storage or asks its getters as each
-user, or builds the raw blocks it hands to the student (read with web3 alone).
-The rules a student applies are those of Appendix A (the `require`s of
-Transfer and PowerConsume, GeneratePower's silent return, empower's
-reset). Chain work is done once per process and cached.
+user, or builds the raw blocks it hands to the student, with a calldata decoder
+built from eth-abi and the artifact's ABI. The amounts a platform reads from a
+screen are a table worked out by hand (1 kWh = 1000 Wh). The rules a student
+applies are those of Appendix A (the `require`s of Transfer and PowerConsume,
+GeneratePower's silent return, empower's reset). Chain work is done once per process and cached.
 """
 from __future__ import annotations
 
@@ -15,16 +16,15 @@ from dataclasses import asdict
 from functools import cache
 
 from eth_abi import decode
-from eth_utils import function_signature_to_4byte_selector
-from hexbytes import HexBytes
+from eth_utils import function_abi_to_4byte_selector
 
 from grid.chain import connect
+from grid.compiler import load_artifact
 from grid.errors import GridError
 from grid.powergrid import PowerGridClient, UserRecord
 from grid.registry import UserDirectory, UserRow
 
 from ..exercises import exercise, expect
-from .fresh import fresh_contract
 
 GENERATOR, CONSUMER = "generator1", "consumer1"
 
@@ -149,16 +149,25 @@ def _raw_chain() -> tuple:
                 [names["generator1"], names["consumer1"], names["user6"]], [names["user5"]])
 
 
+def _decode_call(data: str) -> tuple[str, list]:
+    """(function name, arguments) of PowerGeneration calldata: eth-abi and the artifact's ABI."""
+    raw = bytes.fromhex(data[2:] if data.startswith("0x") else data)
+    for item in load_artifact("PowerGeneration").abi:
+        if item.get("type") == "function" and function_abi_to_4byte_selector(item) == raw[:4]:
+            return item["name"], list(decode([i["type"] for i in item["inputs"]], raw[4:]))
+    raise ValueError(f"{data[:10]} is not a function of PowerGeneration (a deployment's input has none)")
+
+
 @exercise("10.2", "find the registered users in raw blocks")
 def check_registered_users(registered_users):
     transactions, ours, other, want_ours, want_other = _raw_chain()
     for contract, want in ((ours, want_ours), (other, want_other)):
-        got = registered_users([dict(tx) for tx in transactions], contract)
+        got = registered_users([dict(tx) for tx in transactions], contract, _decode_call)
         expect(isinstance(got, list), f"return a list of addresses, not {type(got).__name__}")
         got_lower = [str(a).lower() for a in got]
         expect(got_lower == [a.lower() for a in want],
-               f"for contract {contract[:10]}... the registered users are {want} (in order of first "
-               f"registration, each once), you returned {got}")
+               f"for contract {contract[:10]}... the registered users are {want} (registered by a successful "
+               f"empower to this contract, in order of first registration, each once), you returned {got}")
     return ("the contract cannot list its users, but its transactions are public: a full scan costs one "
             "request per block, which is why UserDirectory remembers the last block it read")
 
@@ -242,83 +251,59 @@ def check_dispatch_plan(dispatch_plan):
             "instruction is a transaction the users (and everyone else) can read")
 
 
-# The instructions of exercise 10.5: one longer than a 32-byte word, one with UTF-8 letters of 2 bytes.
-LONG_INSTRUCTION = "generate 90 kWh before 18:00 on the Sundsvall north feeder"
-SWEDISH_INSTRUCTION = "minska förbrukningen med 10 % i Umeå"
+INT256_MAX = 2**255 - 1   # the generation balance is an int256: no sale can be larger
+
+# Worked out by hand: 1 kWh = 1000 Wh; the unit is Wh or kWh in any case, spaces around are allowed.
+GOOD_AMOUNTS = (
+    ("1.5 kWh", 1500), ("250 Wh", 250), ("2 kWh", 2000), ("0.001 kWh", 1), ("1.001 kWh", 1001),
+    (" 3.25kWh ", 3250), ("12 wh", 12), ("100 KWH", 100_000), ("4.10 kWh", 4100), ("7.000 Wh", 7),
+    ("123456789012345678901234567890.123 kWh", 123456789012345678901234567890123),
+    (f"{INT256_MAX} Wh", INT256_MAX),
+)
+BAD_AMOUNTS = (
+    ("-5 kWh", "a negative amount"), ("0 kWh", "zero, and a sale of 0 reverts"),
+    ("1.5 MWh", "a unit other than Wh or kWh"), ("2 MWh", "a unit other than Wh or kWh"),
+    ("1.5 kW", "power, not energy"), ("3 kW", "power, not energy"),
+    ("1.5", "no unit"), ("", "nothing typed"), ("kWh", "no number"),
+    ("1.2345 kWh", "a fraction of a Wh, and the contract counts whole Wh"), ("0.5 Wh", "half a Wh"),
+    ("1e3 Wh", "exponent notation"), ("nan kWh", "not a number"), ("inf Wh", "infinity"),
+    ("1,5 kWh", "a decimal comma"), ("1.5 kWh kWh", "two units"),
+    (f"{INT256_MAX + 1} Wh", "more than an int256 can hold"), ("9" * 400 + " kWh", "a huge number"),
+)
 
 
-def _raw_transactions(w3) -> list[dict]:
-    """Every transaction of the chain, read with web3 alone, in exercise 10.2's plain fields."""
-    found = []
-    for number in range(w3.eth.block_number + 1):
-        for tx_hash in w3.eth.get_block(number)["transactions"]:   # hashes: web3 formats get_transaction
-            tx = w3.eth.get_transaction(tx_hash)
-            found.append({"block_number": number, "tx_hash": HexBytes(tx["hash"]).to_0x_hex(),
-                          "sender": tx["from"], "to": tx.get("to") or None,
-                          "input": HexBytes(tx["input"]).to_0x_hex(),
-                          "status": w3.eth.get_transaction_receipt(tx["hash"])["status"]})
-    return found
+def _one_sentence(message: str) -> bool:
+    # One line that does not start in lower case and ends with a full stop: Python's own error texts
+    # ("could not convert string to float: ...") are not sentences for a household.
+    return (0 < len(message) <= 200 and "\n" not in message and not message[0].islower()
+            and message.rstrip().endswith(".") and "Traceback" not in message)
 
 
-def _instruction(chain, contract: str, account: str) -> str:
-    """GetInformation() as `account`: a call built with eth-utils and decoded with eth-abi."""
-    selector = function_signature_to_4byte_selector("GetInformation()")
-    raw = chain.call(chain.account(account), contract, selector)
-    return decode(["string"], raw)[0]
-
-
-@cache
-def _dispatch_history() -> tuple:
-    """Dispatches and registrations on two contracts; the chain's raw transactions and each
-    target's answer."""
-    cast = [(who, who, "Sundsvall", generate, consume) for who, generate, consume in
-            (("generator1", True, False), ("consumer1", False, True), ("consumer2", False, True))]
-    with fresh_contract(cast) as (chain, ours):
-        other = PowerGridClient.deploy(chain)
-        other.register_user("consumer2", "consumer2", "Sundsvall", can_generate=False, can_consume=True)
-        unchecked = PowerGridClient(chain, ours.address, preflight=False)   # sends what Remix would send
-        intruder = PowerGridClient(chain, ours.address, account="consumer2", preflight=False)
-        for who in ("generator1", "consumer1", "consumer2"):   # the manager's "all users": one each
-            ours.send_dispatch(who, "stop")
-        ours.send_dispatch("generator1", LONG_INSTRUCTION)
-        ours.send_dispatch("consumer1", SWEDISH_INSTRUCTION)
+@exercise("10.5", "read an amount typed on screen")
+def check_parse_energy(parse_energy):
+    for text, want in GOOD_AMOUNTS:
         try:
-            intruder.send_dispatch("consumer1", "free power for everyone")   # not the administrator
-        except GridError:
-            pass                                                             # mined, reverted
-        other.send_dispatch("consumer2", "an instruction of another contract")
-        ours.register_user("consumer2", "consumer2", "Umeå", can_generate=True, can_consume=True,
-                           reset=True)  # resets
-        unchecked.send_dispatch("user5", "stored, though user5 was never registered")
-        unchecked.send_dispatch("user6", "wiped by the registration that follows")
-        ours.register_user("user6", "user6", "Sundsvall", can_generate=False, can_consume=True)
-        transactions = _raw_transactions(chain.w3)
-        expect(sum(tx["status"] == 0 for tx in transactions) == 1,
-               "checker bug: expected one reverted dispatch")
-        names = {a.name: a.address for a in chain.accounts}
-        answers = {}
-        for contract, targets in ((ours.address, ("generator1", "consumer1", "consumer2", "user5", "user6")),
-                                  (other.address, ("consumer2",))):
-            answers[contract] = {names[who]: _instruction(chain, contract, who) for who in targets}
-        expect(answers[ours.address][names["consumer1"]] == SWEDISH_INSTRUCTION
-               and answers[ours.address][names["consumer2"]] == "", f"checker bug: the chain says {answers}")
-        return transactions, answers
+            got = parse_energy(text)
+        except ValueError as exc:
+            expect(False, f"{text!r} is {want} Wh, but you refused it: {exc}")
+        expect(type(got) is int and got == want,
+               f"{text[:48]!r} is {want} Wh (an int); you returned {_short(got)}")
+    for text, why in BAD_AMOUNTS:
+        try:
+            got = parse_energy(text)
+        except ValueError as exc:
+            message = str(exc)
+            expect(_one_sentence(message),
+                   f"for {text[:24]!r} ({why}) say why in one sentence (one line, not starting in lower "
+                   f"case, ending with a full stop); your message was {message[:80]!r}")
+            continue
+        expect(False, f"{text[:24]!r} must be refused ({why}): raise ValueError with one sentence; "
+                      f"you returned {_short(got)}")
+    return ("screens speak kWh, the contract counts whole Wh: read the text exactly (Fraction or Decimal, "
+            "not float), check the unit, the sign, the whole Wh and the int256 limit, and say in one "
+            "sentence what is wrong")
 
 
-@exercise("10.5", "the dispatch column, from the blocks")
-def check_latest_instructions(latest_instructions):
-    transactions, answers = _dispatch_history()
-    for contract, want in answers.items():
-        got = latest_instructions([dict(tx) for tx in transactions], contract)
-        expect(isinstance(got, dict), f"return a dict {{address: instruction}}, not {type(got).__name__}")
-        got_lower = {str(address).lower(): text for address, text in got.items()}
-        want_lower = {address.lower(): text for address, text in want.items()}
-        expect(set(got_lower) == set(want_lower),
-               f"for contract {contract[:10]}... the addresses named by a successful empower or "
-               f"PowerDispatch are {sorted(want)}, you returned {sorted(map(str, got))}")
-        for address, text in want.items():
-            expect(got_lower[address.lower()] == text,
-                   f"GetInformation() as {address[:10]}... on contract {contract[:10]}... answers {text!r}, "
-                   f"you said {got_lower[address.lower()]!r}")
-    return ("GetInformation answers only the user it is about, yet every instruction sits in the blocks for "
-            "anyone to read: the 'latest dispatch' column is public history, and empower wipes it silently")
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

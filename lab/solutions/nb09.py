@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 
-from eth_utils import keccak, to_checksum_address
+from eth_utils import keccak
 
 from lab.solutions import ModelAnswer
 
@@ -26,14 +27,13 @@ def count_contract_transactions(w3, address: str, first: int, last: int) -> int:
     return count
 
 
-def decode_transfer(raw_tx: dict) -> dict:
-    """Block, sender, buyer and amount of a raw JSON-RPC transaction calling Transfer(address,uint256)."""
-    data = bytes.fromhex(raw_tx["input"][2:])
-    assert data[:4] == keccak(text="Transfer(address,uint256)")[:4], "not a Transfer call"
-    buyer = "0x" + data[4 + 12:4 + 32].hex()          # word 1: an address, left-padded to 32 bytes
-    amount = int.from_bytes(data[36:68], "big")       # word 2: the uint256
-    return {"block": int(raw_tx["blockNumber"], 16), "sender": to_checksum_address(raw_tx["from"]),
-            "buyer": to_checksum_address(buyer), "amount": amount}
+def genesis_alloc(balances: dict) -> dict:
+    """The genesis.json `alloc` giving each address its balance (ether, as decimal text) in block 0."""
+    alloc = {}
+    for address, ether in balances.items():
+        wei = Fraction(ether) * 10**18                          # exact, unlike float
+        alloc[address[2:].lower()] = {"balance": hex(int(wei))}  # geth reads a 0x-hex (or decimal) string
+    return alloc
 
 
 def deployment_still_valid(w3, address: str, deployed_bytecode: str) -> bool:
@@ -42,19 +42,19 @@ def deployment_still_valid(w3, address: str, deployed_bytecode: str) -> bool:
     return keccak(on_chain) == keccak(hexstr=deployed_bytecode)
 
 
-def generation_balance(w3, contract: str, generator: str) -> int:
-    """GetGeneration() called with eth_call as `generator`; the int256 it returns."""
-    selector = keccak(text="GetGeneration()")[:4]
-    raw = bytes(w3.eth.call({"from": generator, "to": contract, "data": "0x" + selector.hex()}))
-    return int.from_bytes(raw[:32], "big", signed=True)   # int256: two's complement
+def signed_chain_id(v: int) -> int | None:
+    """The chainId a legacy transaction with signature value `v` is valid on; None for every chain."""
+    if v in (27, 28):
+        return None                  # signed before EIP-155: no chain id, valid on every chain
+    return (v - 35) // 2             # EIP-155: v = chainId * 2 + 35 + parity (0 or 1)
 
 
 # Which function answers which exercise (the test suite checks each one).
 SOLUTIONS = {
     "09.1": deployment_address,
-    "09.2": generation_balance,
+    "09.2": signed_chain_id,
     "09.3": count_contract_transactions,
-    "09.4": decode_transfer,
+    "09.4": genesis_alloc,
     "09.5": deployment_still_valid,
 }
 

@@ -1,8 +1,8 @@
 """Reference solutions for notebook 10 (the user and manager platforms)."""
 from __future__ import annotations
 
-from eth_abi import decode
-from eth_utils import keccak
+import re
+from fractions import Fraction
 
 from lab.solutions import ModelAnswer
 
@@ -43,19 +43,15 @@ def replay_balances(actions):
     return {user: tuple(values[:4]) for user, values in users.items()}
 
 
-def registered_users(transactions, contract):
+def registered_users(transactions, contract, decode_call):
     """Addresses registered by successful empower transactions to `contract`, first-seen order."""
-    selector = "0x" + keccak(text="empower(address,string,string,bool,bool)")[:4].hex()
     found = []
     for tx in transactions:
         if tx["to"] is None or tx["to"].lower() != contract.lower() or tx["status"] != 1:
-            continue
-        data = tx["input"].lower()
-        if not data.startswith(selector):
-            continue
-        address = "0x" + data[10 + 24: 10 + 64]   # first argument: the last 20 bytes of word 1
-        if address not in found:
-            found.append(address)
+            continue            # a deployment, another contract, or reverted: registered nobody here
+        name, args = decode_call(tx["input"])
+        if name == "empower" and args[0].lower() not in found:
+            found.append(args[0].lower())
     return found
 
 
@@ -83,22 +79,28 @@ def dispatch_plan(users):
     return plan
 
 
-def latest_instructions(transactions, contract):
-    """{address: what GetInformation() answers it} for every address a successful
-    empower/PowerDispatch named."""
-    empower = keccak(text="empower(address,string,string,bool,bool)")[:4]
-    dispatch = keccak(text="PowerDispatch(address,string)")[:4]
-    latest = {}
-    for tx in transactions:
-        if tx["to"] is None or tx["to"].lower() != contract.lower() or tx["status"] != 1:
-            continue       # another contract, a deployment, or reverted: nothing was stored
-        data = bytes.fromhex(tx["input"][2:])
-        if data[:4] == dispatch:
-            address, text = decode(["address", "string"], data[4:])
-            latest[address] = text
-        elif data[:4] == empower:
-            latest[decode(["address"], data[4:36])[0]] = ""   # empower sets information = ""
-    return latest
+AMOUNT = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*")
+INT256_MAX = 2**255 - 1     # GetGeneration is an int256: a larger sale would overflow the seller's balance
+
+
+def parse_energy(text: str) -> int:
+    """Wh for an amount typed on screen ("1.5 kWh", "250 Wh"); ValueError with one sentence otherwise."""
+    if text.strip().startswith("-"):
+        raise ValueError(f"The amount {text.strip()!r} is negative: type a positive amount, like 1.5 kWh.")
+    match = AMOUNT.fullmatch(text)
+    if not match:
+        raise ValueError(f"Type a number and a unit, like 1.5 kWh or 250 Wh, not {text.strip()[:30]!r}.")
+    number, unit = match.groups()
+    if unit.lower() not in ("wh", "kwh"):
+        raise ValueError(f"The unit must be kWh or Wh, not {unit!r}.")
+    wh = Fraction(number) * (1000 if unit.lower() == "kwh" else 1)   # exact: float makes 1.001 kWh 1000.99 Wh
+    if wh != int(wh):
+        raise ValueError(f"{text.strip()} is not a whole number of Wh: the contract counts whole Wh.")
+    if wh == 0:
+        raise ValueError("The amount is zero: the contract refuses a sale of 0 Wh.")
+    if wh > INT256_MAX:
+        raise ValueError("The amount is larger than the contract can count (2**255 - 1 Wh).")
+    return int(wh)
 
 
 # Which function answers which exercise (the test suite checks each one).
@@ -107,7 +109,7 @@ SOLUTIONS = {
     "10.2": registered_users,
     "10.3": allowed_actions,
     "10.4": dispatch_plan,
-    "10.5": latest_instructions,
+    "10.5": parse_energy,
 }
 
 MODEL_ANSWERS = {
