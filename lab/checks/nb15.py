@@ -2,4 +2,4 @@
 
 The exercises live in topic modules; importing this one registers them all.
 """
-from . import nb15_consensus, nb15_pool  # noqa: F401
+from . import nb15_consensus, nb15_pool, nb15_trie  # noqa: F401

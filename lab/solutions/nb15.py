@@ -4,10 +4,13 @@ from lab.solutions.nb15_consensus import SOLUTIONS as CONSENSUS
 from lab.solutions.nb15_consensus import find_faulty, justified_and_finalized
 from lab.solutions.nb15_pool import SOLUTIONS as POOL
 from lab.solutions.nb15_pool import block_order
+from lab.solutions.nb15_trie import SOLUTIONS as TRIE
+from lab.solutions.nb15_trie import follow_proof, member_slot
 
-__all__ = ["MODEL_ANSWERS", "SOLUTIONS", "block_order", "find_faulty", "justified_and_finalized"]
+__all__ = ["MODEL_ANSWERS", "SOLUTIONS", "block_order", "find_faulty", "follow_proof",
+           "justified_and_finalized", "member_slot"]
 
-SOLUTIONS = {**CONSENSUS, **POOL}
+SOLUTIONS = {**TRIE, **CONSENSUS, **POOL}
 
 MODEL_ANSWERS = {
     "15.Q1": ModelAnswer(
