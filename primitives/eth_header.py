@@ -1,15 +1,20 @@
-"""Ethereum's block header: its fields in order, its RLP encoding and its hash.
+"""Ethereum's block header: its fields, its RLP, and the block hash as keccak256 of that RLP.
 
-A block's hash is keccak256 of the RLP list of its header fields, in a fixed
-order. The list has grown with the forks: London added ``baseFeePerGas``,
-Shanghai ``withdrawalsRoot``, Cancun ``blobGasUsed``, ``excessBlobGas`` and
-``parentBeaconBlockRoot``, Prague ``requestsHash``. A header carries a
-prefix of the full list: the fields of every fork up to its own.
+Bitcoin's header (primitives.block) is 80 fixed bytes. Ethereum's is an RLP
+list whose length grew with the forks: each upgrade appended fields, and a
+header carries exactly the fields of its fork, in this order:
 
-Compare Bitcoin's header (primitives.block): 80 fixed bytes, hashed with
-double SHA-256, holding one Merkle root of transactions. Ethereum's commits to
-three tries (state, transactions, receipts), so one header lets a light client
-check an account's balance or a contract's storage (primitives.state_proof).
+    frontier  parentHash .. nonce (15 fields; PoW: difficulty, mixHash, nonce)
+    london    + baseFeePerGas (EIP-1559)
+    shanghai  + withdrawalsRoot (EIP-4895)
+    cancun    + blobGasUsed, excessBlobGas (EIP-4844), parentBeaconBlockRoot (EIP-4788)
+    prague    + requestsHash (EIP-7685)
+
+The block hash is keccak256(rlp(header)): a node recomputes it from the fields,
+so none of them can be changed without changing the hash. The header commits
+to the whole state (stateRoot), the block's transactions (transactionsRoot) and
+their receipts (receiptsRoot), each the root of a Merkle-Patricia trie
+(primitives.trie).
 """
 
 from __future__ import annotations
@@ -20,126 +25,95 @@ import rlp
 
 from .hashing import keccak256
 
-#: (field name in this dataclass, name in the JSON-RPC block, kind), in RLP order.
-#: kind "hash" = fixed-length bytes, "int" = a number, "bytes" = variable bytes.
-FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("parent_hash", "parentHash", "hash"),
-    ("ommers_hash", "sha3Uncles", "hash"),
-    ("coinbase", "miner", "hash"),
-    ("state_root", "stateRoot", "hash"),
-    ("transactions_root", "transactionsRoot", "hash"),
-    ("receipts_root", "receiptsRoot", "hash"),
-    ("logs_bloom", "logsBloom", "hash"),
-    ("difficulty", "difficulty", "int"),
-    ("number", "number", "int"),
-    ("gas_limit", "gasLimit", "int"),
-    ("gas_used", "gasUsed", "int"),
-    ("timestamp", "timestamp", "int"),
-    ("extra_data", "extraData", "bytes"),
-    ("mix_hash", "mixHash", "hash"),  # prevRandao since the Merge
-    ("nonce", "nonce", "hash"),
-    ("base_fee_per_gas", "baseFeePerGas", "int"),  # London
-    ("withdrawals_root", "withdrawalsRoot", "hash"),  # Shanghai
-    ("blob_gas_used", "blobGasUsed", "int"),  # Cancun
-    ("excess_blob_gas", "excessBlobGas", "int"),  # Cancun
-    ("parent_beacon_block_root", "parentBeaconBlockRoot", "hash"),  # Cancun
-    ("requests_hash", "requestsHash", "hash"),  # Prague
-)
-#: The first 15 fields are in every header; the rest arrived fork by fork.
-REQUIRED = 15
-#: Byte widths of fixed-size fields, for nodes (eth-tester) that hand some back as numbers.
-WIDTHS = {"coinbase": 20, "logs_bloom": 256, "nonce": 8}
+#: Fields that are numbers (RLP: big-endian without leading zeros); all others are byte strings.
+INT_FIELDS = frozenset({"difficulty", "number", "gasLimit", "gasUsed", "timestamp", "baseFeePerGas",
+                        "blobGasUsed", "excessBlobGas"})
+#: The fields every header has; the ones after them are optional and appear in fork order.
+FRONTIER_FIELD_COUNT = 15
 
 
-class HeaderError(ValueError):
-    """Bytes or JSON that are not a valid Ethereum header."""
-
-
-@dataclass
+@dataclass(frozen=True)
 class EthHeader:
-    """An Ethereum block header; the fields after nonce are None before their fork."""
+    """An Ethereum block header, fields in RLP order (names as JSON-RPC spells them).
 
-    parent_hash: bytes
-    ommers_hash: bytes
-    coinbase: bytes
-    state_root: bytes
-    transactions_root: bytes
-    receipts_root: bytes
-    logs_bloom: bytes
+    Optional fields are None when the header's fork predates them; they can
+    only be missing from the end (a later field implies every earlier one).
+    """
+
+    parentHash: bytes
+    sha3Uncles: bytes
+    miner: bytes
+    stateRoot: bytes
+    transactionsRoot: bytes
+    receiptsRoot: bytes
+    logsBloom: bytes
     difficulty: int
     number: int
-    gas_limit: int
-    gas_used: int
+    gasLimit: int
+    gasUsed: int
     timestamp: int
-    extra_data: bytes
-    mix_hash: bytes
+    extraData: bytes
+    mixHash: bytes
     nonce: bytes
-    base_fee_per_gas: int | None = None
-    withdrawals_root: bytes | None = None
-    blob_gas_used: int | None = None
-    excess_blob_gas: int | None = None
-    parent_beacon_block_root: bytes | None = None
-    requests_hash: bytes | None = None
+    baseFeePerGas: int | None = None
+    withdrawalsRoot: bytes | None = None
+    blobGasUsed: int | None = None
+    excessBlobGas: int | None = None
+    parentBeaconBlockRoot: bytes | None = None
+    requestsHash: bytes | None = None
 
-    def present(self) -> list[tuple[str, bytes | int]]:
-        """(name, value) of the fields this header carries, in RLP order."""
-        out = []
-        for name, _, _ in FIELDS:
-            value = getattr(self, name)
-            if value is None:
-                break  # a later fork's field cannot appear without the earlier ones
-            out.append((name, value))
-        return out
+    def __post_init__(self) -> None:
+        present = [getattr(self, f.name) is not None for f in fields(self)]
+        if not all(present[:FRONTIER_FIELD_COUNT]):
+            raise ValueError("the first 15 header fields are always present")
+        last = max(i for i, p in enumerate(present) if p)
+        if not all(present[: last + 1]):
+            raise ValueError("a header field is missing before a later one: forks only append fields")
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        """All field names, in RLP order."""
+        return [f.name for f in fields(cls)]
+
+    def items(self) -> list[int | bytes]:
+        """The values that go into the RLP list: the present fields, in order."""
+        return [v for v in (getattr(self, name) for name in self.field_names()) if v is not None]
 
     def encode(self) -> bytes:
-        """The header's RLP encoding: a list of its fields, numbers big-endian without leading zeros."""
-        return rlp.encode([value for _, value in self.present()])
+        """The header's RLP: a list of its present fields."""
+        return rlp.encode(self.items())
 
     def hash(self) -> bytes:
-        """The block hash: keccak256 of the RLP-encoded header."""
+        """The block hash: keccak256 of the header's RLP."""
         return keccak256(self.encode())
 
+    @classmethod
+    def decode(cls, raw: bytes) -> EthHeader:
+        """Read a header from its RLP (as ``debug_getRawHeader`` returns it)."""
+        items = rlp.decode(raw)
+        names = cls.field_names()
+        if not isinstance(items, list) or not FRONTIER_FIELD_COUNT <= len(items) <= len(names):
+            raise ValueError(f"a header is a list of {FRONTIER_FIELD_COUNT} to {len(names)} items")
+        values = {name: (int.from_bytes(item, "big") if name in INT_FIELDS else item)
+                  for name, item in zip(names, items, strict=False)}
+        return cls(**values)
 
-def _from_hex(text: str | bytes | int, kind: str, width: int = 32) -> bytes | int:
-    if isinstance(text, int):
-        return text if kind == "int" else text.to_bytes(width, "big")
-    if isinstance(text, bytes):
-        return int.from_bytes(text, "big") if kind == "int" else text
-    raw = text[2:] if text.startswith("0x") else text
-    if kind == "int":
-        return int(raw or "0", 16)
-    # eth-tester writes an all-zero bloom as "0x0": fixed-size fields are padded back to size.
-    return bytes.fromhex(raw.rjust(2 * width, "0") if kind == "hash" else raw)
+    @classmethod
+    def from_rpc(cls, block: dict) -> EthHeader:
+        """Build a header from ``eth_getBlockByNumber``/``eth_getBlockByHash`` JSON (hex strings)."""
+        values = {}
+        for name in cls.field_names():
+            text = block.get(name)
+            if text is None:
+                continue
+            if not isinstance(text, str):  # web3 may hand over HexBytes or ints already
+                values[name] = int(text) if name in INT_FIELDS else bytes(text)
+                continue
+            values[name] = int(text, 16) if name in INT_FIELDS else bytes.fromhex(text.removeprefix("0x"))
+        return cls(**values)
 
-
-def from_rpc(block: dict) -> EthHeader:
-    """The header of a block as eth_getBlockByNumber returns it (hex strings, or web3's types)."""
-    values = {}
-    for name, rpc_name, kind in FIELDS:
-        if rpc_name in block and block[rpc_name] is not None:
-            values[name] = _from_hex(block[rpc_name], kind, WIDTHS.get(name, 32))
-    missing = [rpc for name, rpc, _ in FIELDS[:REQUIRED] if name not in values]
-    if missing:
-        raise HeaderError(f"the block has no {', '.join(missing)}")
-    return EthHeader(**values)
-
-
-def decode(raw: bytes) -> EthHeader:
-    """Read an RLP-encoded header back into its fields."""
-    try:
-        items = rlp.decode(bytes(raw))
-    except rlp.exceptions.DecodingError as error:
-        raise HeaderError(f"not RLP: {error}") from error
-    if not isinstance(items, list) or not REQUIRED <= len(items) <= len(FIELDS):
-        raise HeaderError(f"a header is a list of {REQUIRED} to {len(FIELDS)} fields")
-    values = {}
-    for (name, _, kind), item in zip(FIELDS, items, strict=False):
-        if not isinstance(item, bytes):
-            raise HeaderError(f"field {name} is a list, not bytes")
-        values[name] = int.from_bytes(item, "big") if kind == "int" else item
-    return EthHeader(**values)
-
-
-def field_names() -> list[str]:
-    """The dataclass's field names, in RLP order."""
-    return [f.name for f in fields(EthHeader)]
+    def fork(self) -> str:
+        """The newest fork whose fields this header carries."""
+        present = len(self.items())
+        return {15: "frontier", 16: "london", 17: "shanghai", 20: "cancun", 21: "prague"}.get(
+            present, f"unknown ({present} fields)")
