@@ -30,6 +30,30 @@ INT_FIELDS = frozenset({"difficulty", "number", "gasLimit", "gasUsed", "timestam
                         "blobGasUsed", "excessBlobGas"})
 #: The fields every header has; the ones after them are optional and appear in fork order.
 FRONTIER_FIELD_COUNT = 15
+#: Byte widths of the fixed-size fields that are not 32-byte hashes.
+WIDTHS = {"miner": 20, "logsBloom": 256, "nonce": 8, "extraData": 0}
+
+
+class HeaderError(ValueError):
+    """Bytes or JSON that are not a valid Ethereum header."""
+
+
+def _field_value(name: str, value: str | bytes | int) -> bytes | int:
+    """One field from JSON-RPC (hex string) or from web3 / eth-tester (bytes or int)."""
+    if name in INT_FIELDS:
+        if isinstance(value, str):
+            return int(value.removeprefix("0x") or "0", 16)
+        return int.from_bytes(value, "big") if isinstance(value, bytes | bytearray) else int(value)
+    width = WIDTHS.get(name, 32)
+    if isinstance(value, int):
+        return value.to_bytes(width, "big")
+    if isinstance(value, str):
+        digits = value.removeprefix("0x")
+        raw = bytes.fromhex(digits.rjust(len(digits) + len(digits) % 2, "0"))
+    else:
+        raw = bytes(value)
+    # Some nodes shorten an all-zero fixed-size field ("0x0" for an empty bloom): pad it back.
+    return raw.rjust(width, b"\0") if width else raw
 
 
 @dataclass(frozen=True)
@@ -65,10 +89,10 @@ class EthHeader:
     def __post_init__(self) -> None:
         present = [getattr(self, f.name) is not None for f in fields(self)]
         if not all(present[:FRONTIER_FIELD_COUNT]):
-            raise ValueError("the first 15 header fields are always present")
+            raise HeaderError("the first 15 header fields are always present")
         last = max(i for i, p in enumerate(present) if p)
         if not all(present[: last + 1]):
-            raise ValueError("a header field is missing before a later one: forks only append fields")
+            raise HeaderError("a header field is missing before a later one: forks only append fields")
 
     @classmethod
     def field_names(cls) -> list[str]:
@@ -89,27 +113,28 @@ class EthHeader:
 
     @classmethod
     def decode(cls, raw: bytes) -> EthHeader:
-        """Read a header from its RLP (as ``debug_getRawHeader`` returns it)."""
-        items = rlp.decode(raw)
+        """Read a header from its RLP (as ``debug_getRawHeader`` returns it); HeaderError if it is not one."""
+        try:
+            items = rlp.decode(bytes(raw))
+        except rlp.DecodingError as exc:
+            raise HeaderError(f"not RLP: {exc}") from exc
         names = cls.field_names()
         if not isinstance(items, list) or not FRONTIER_FIELD_COUNT <= len(items) <= len(names):
-            raise ValueError(f"a header is a list of {FRONTIER_FIELD_COUNT} to {len(names)} items")
+            raise HeaderError(f"a header is a list of {FRONTIER_FIELD_COUNT} to {len(names)} items")
+        if not all(isinstance(item, bytes) for item in items):
+            raise HeaderError("every header field is a byte string, not a list")
         values = {name: (int.from_bytes(item, "big") if name in INT_FIELDS else item)
                   for name, item in zip(names, items, strict=False)}
         return cls(**values)
 
     @classmethod
     def from_rpc(cls, block: dict) -> EthHeader:
-        """Build a header from ``eth_getBlockByNumber``/``eth_getBlockByHash`` JSON (hex strings)."""
-        values = {}
-        for name in cls.field_names():
-            text = block.get(name)
-            if text is None:
-                continue
-            if not isinstance(text, str):  # web3 may hand over HexBytes or ints already
-                values[name] = int(text) if name in INT_FIELDS else bytes(text)
-                continue
-            values[name] = int(text, 16) if name in INT_FIELDS else bytes.fromhex(text.removeprefix("0x"))
+        """Build a header from ``eth_getBlockByNumber`` JSON (hex strings, or web3's bytes and ints)."""
+        names = cls.field_names()
+        values = {name: _field_value(name, block[name]) for name in names if block.get(name) is not None}
+        missing = [name for name in cls.field_names()[:FRONTIER_FIELD_COUNT] if name not in values]
+        if missing:
+            raise HeaderError(f"the block has no {', '.join(missing)}")
         return cls(**values)
 
     def fork(self) -> str:
@@ -117,3 +142,13 @@ class EthHeader:
         present = len(self.items())
         return {15: "frontier", 16: "london", 17: "shanghai", 20: "cancun", 21: "prague"}.get(
             present, f"unknown ({present} fields)")
+
+
+def from_rpc(block: dict) -> EthHeader:
+    """The header of a block as JSON-RPC returns it (same as `EthHeader.from_rpc`)."""
+    return EthHeader.from_rpc(block)
+
+
+def decode(raw: bytes) -> EthHeader:
+    """A header read from its RLP (same as `EthHeader.decode`)."""
+    return EthHeader.decode(raw)

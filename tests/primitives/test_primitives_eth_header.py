@@ -12,7 +12,7 @@ import pytest
 import rlp
 from Crypto.Hash import keccak as pycryptodome_keccak
 
-from primitives.eth_header import EthHeader
+from primitives.eth_header import EthHeader, HeaderError, decode, from_rpc
 
 GENESIS = json.loads((Path(__file__).resolve().parents[2] / "data" / "ethereum_mainnet_genesis_header.json")
                      .read_text())
@@ -55,5 +55,18 @@ def test_any_changed_field_changes_the_hash(genesis):
 def test_fields_can_only_be_missing_at_the_end(genesis):
     with pytest.raises(ValueError):
         replace(genesis, withdrawalsRoot=b"\x00" * 32)  # shanghai's field without london's baseFeePerGas
-    with pytest.raises(ValueError):
+    with pytest.raises(HeaderError):
         EthHeader.decode(rlp.encode([b""] * 14))
+
+
+def test_bad_bytes_are_refused():
+    for raw in (b"\xc1", bytes.fromhex("c3010203"), b"\xff", rlp.encode([[b""]] * 15)):
+        with pytest.raises(HeaderError):
+            decode(raw)
+    assert issubclass(HeaderError, ValueError)
+
+
+def test_numbers_and_shortened_fields_from_other_clients(genesis):
+    # web3 hands back ints and bytes; some nodes write an all-zero bloom as "0x0".
+    other = dict(GENESIS["header"], logsBloom="0x0", difficulty=2**34, nonce=66, miner=b"")
+    assert from_rpc(other) == genesis
