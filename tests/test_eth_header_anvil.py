@@ -11,7 +11,7 @@ import rlp
 from eth.vm.forks.prague.blocks import PragueBlockHeader
 from web3 import Web3
 
-from grid.chain.transport import RpcFailed
+from grid.chain import RpcFailed
 from primitives.eth_header import EthHeader
 
 pytestmark = pytest.mark.anvil
