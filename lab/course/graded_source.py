@@ -144,7 +144,9 @@ def solution_body(function: Any, module: ModuleType) -> str:
     lines = source.splitlines()
     body = node.body[1:] if _has_docstring(node) and len(node.body) > 1 else node.body
     own = _outdent(lines[body[0].lineno - 1:node.end_lineno], body[0].col_offset)
-    needed = _module_needs(module, _used_names(node) - _bound_names(node))
+    # the module that defines it: a notebook's solutions may gather functions from topic modules
+    home = inspect.getmodule(function) or module
+    needed = _module_needs(home, _used_names(node) - _bound_names(node))
     return ("\n".join(needed) + "\n" if needed else "") + own
 
 

@@ -19,10 +19,25 @@ from lab.course.build import build_course
 from lab.course.graded_source import EXERCISE_POINTS
 from lab.paths import NOTEBOOKS, REPO
 
+# nbgrader executes every notebook of every submission: three students, each lesson
+pytestmark = pytest.mark.timeout(2400)
+
 # notebook -> (exercise, the reference's text, the bug a student plausibly writes)
 MISTAKES = {
+    "00_start_here": ("00.3", "[::-1].hex()", ".hex()[::-1]"),           # reverses the digits, not the bytes
     "07_ethereum_and_solidity": ("07.2", "[:4]", "[-4:]"),               # the hash's end, not its start
+    "08_contract_console": ("08.1", '"tip": fee - burned', '"tip": fee'),   # forgot that the base fee burns
     "09_private_chain": ("09.1", ".get(str(chain_id))", ".get(chain_id)"),  # JSON keys are strings
+    "10_platforms": ("10.5", "Fraction(number) * (1000", "float(number) * (1000"),  # 1.001 kWh refused
+    "11_performance": ("11.3", "(len(ordered) - 1) * 0.95", "len(ordered) * 0.95"),  # the rank off by one
+    # the largest int256, which does not wrap:
+    "12_attacking_and_fixing_the_contract": ("12.5", "2**255, sender", "2**255 - 1, sender"),
+    # pay as bid:
+    "13_energy_market": ("13.1", "price = (bids[i][3] + asks[j][3]) // 2", "price = bids[i][3]"),
+    # all the PV, used locally or not:
+    "14_a_day_on_the_feeder": ("14.1", '[["pv_kwh", "load_kwh"]].min(axis=1).sum()', ".pv_kwh.sum()"),
+    # every replica that signed anything, not only those that signed two digests:
+    "15_ethereum_state_and_consensus": ("15.3", "len(seen) > 1", "len(seen) >= 1"),
 }
 
 
