@@ -14,15 +14,22 @@ In graded mode (a course's release copy turns it on in a locked first cell, or
 GRIDCHAIN_GRADED=1), a check says only whether the answer passes: its message,
 which may show an expected value, is withheld. `grade()` is what the course's
 hidden autograder tests call: it raises when the answer does not pass.
+
+A library exercise is a function of the student's own module, mychain.py beside the notebook:
+`check_library("02.5", "merkle_root")` reads that file afresh on every call (so an edit is seen
+without restarting the kernel) and checks the function it defines; `grade_library` grades it.
 """
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import pkgutil
+import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from . import checks
@@ -142,3 +149,69 @@ def notebooks() -> list[str]:
     """The numbers ("00", "01", ...) of the notebooks that have checks (a lab/checks/nbNN.py)."""
     return sorted(m.name[2:] for m in pkgutil.iter_modules(checks.__path__)
                   if m.name[:2] == "nb" and m.name[2:].isdigit())
+
+
+LIBRARY = "mychain"
+
+
+class LibraryProblem(Exception):
+    """mychain.py cannot be read, or lacks the function asked for (the message says how to fix it)."""
+
+
+def load_library(folder: str | Path | None = None) -> Any:
+    """mychain.py of `folder` (the working directory by default), executed afresh as module `mychain`."""
+    path = Path(folder if folder is not None else os.getcwd()) / f"{LIBRARY}.py"
+    if not path.is_file():
+        raise LibraryProblem(f"there is no {path.name} next to this notebook ({path.parent}): "
+                             f"put your {path.name} there")
+    spec = importlib.util.spec_from_file_location(LIBRARY, path)
+    module = importlib.util.module_from_spec(spec)
+    previous = sys.modules.get(LIBRARY)
+    sys.modules[LIBRARY] = module   # dataclasses look their module up while the file runs
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        raise LibraryProblem(f"{path.name} line {exc.lineno}: {exc.msg}; fix it, save, run this cell again") \
+            from None
+    except Exception as exc:  # the file raised while it was imported
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        raise LibraryProblem(f"{path.name} raised {type(exc).__name__}: {exc} while loading (line "
+                             f"{frame.lineno})") from None
+    finally:
+        if previous is not None:
+            sys.modules[LIBRARY] = previous
+        else:
+            sys.modules.pop(LIBRARY, None)
+    return module
+
+
+def _library_function(name: str) -> Callable[..., Any]:
+    module = load_library()
+    function = getattr(module, name, None)
+    if not callable(function):
+        raise LibraryProblem(f"{LIBRARY}.py has no function {name}(): add it (the signature is in the "
+                             "notebook), save, and run this cell again")
+    return function
+
+
+def check_library(exercise_id: str, name: str) -> Outcome:
+    """Check `name` of the student's mychain.py, read afresh, as exercise `exercise_id`; print one line."""
+    try:
+        function = _library_function(name)
+    except LibraryProblem as exc:
+        title, _ = _load(exercise_id)
+        outcome = Outcome(exercise_id, WRONG, f"{title}: {exc}")
+        if _graded:
+            outcome = Outcome(exercise_id, WRONG, _GRADED_MESSAGES[WRONG])
+        print(outcome)
+        return outcome
+    return check(exercise_id, function)
+
+
+def grade_library(exercise_id: str, name: str) -> None:
+    """Raise AssertionError unless mychain.`name` passes exercise `exercise_id` (for autograders)."""
+    try:
+        function = _library_function(name)
+    except LibraryProblem:
+        raise AssertionError(f"Exercise {exercise_id}: mychain.py does not provide {name}()") from None
+    grade(exercise_id, function)

@@ -2,11 +2,15 @@
 
 As shipped, every exercise check must print "not solved yet" and every cell must
 still succeed; with lab/solutions/ injected into the cells tagged "exercise",
-every check must print "solved". Notebooks are committed without outputs.
+every check must print "solved". Cells tagged "library" check the student's own
+notebooks/mychain.py: as shipped they read its stubs; with the solutions they run in
+a temporary folder whose mychain.py is a copy of lab/solutions/mychain.py, the same
+way a student's folder holds the student's copy. Notebooks are committed without outputs.
 """
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +23,7 @@ from lab.exercises import registered
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+REFERENCE_LIBRARY = NOTEBOOKS_DIR.parent / "lab" / "solutions" / "mychain.py"
 CELL_TIMEOUT_S = 120
 
 
@@ -26,12 +31,12 @@ def notebook_number(path: Path) -> str:
     return path.name[:2]
 
 
-def execute(nb: nbformat.NotebookNode) -> str:
-    """Run the notebook in a fresh kernel, with the chart rules watched; return its text output."""
+def execute(nb: nbformat.NotebookNode, folder: Path = NOTEBOOKS_DIR) -> str:
+    """Run the notebook in a fresh kernel in `folder`, with the chart rules watched; return its text."""
     nb.cells.insert(0, nbformat.v4.new_code_cell("from lab import chart_rules; chart_rules.watch()"))
     nb.cells.append(nbformat.v4.new_code_cell("chart_rules.report()"))
     client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name="python3",
-                            resources={"metadata": {"path": str(NOTEBOOKS_DIR)}})
+                            resources={"metadata": {"path": str(folder)}})
     client.execute()
     texts = []
     for cell in nb.cells:
@@ -75,7 +80,8 @@ def test_ends_with_a_recap_and_has_four_exercises(notebook):
     assert "Next" in last.source or "next" in last.source
     assert len(registered(notebook_number(notebook))) >= 4
     tagged = sum("exercise" in c.metadata.get("tags", []) for c in nb.cells)
-    assert tagged == len(registered(notebook_number(notebook)))
+    library = sum("library" in c.metadata.get("tags", []) for c in nb.cells)
+    assert tagged + library == len(registered(notebook_number(notebook)))
 
 
 def test_runs_as_shipped(notebook):
@@ -88,12 +94,14 @@ def test_runs_as_shipped(notebook):
     assert "CHART RULE:" not in text, text[text.index("CHART RULE:"):]
 
 
-def test_runs_with_the_reference_solutions(notebook):
+def test_runs_with_the_reference_solutions(notebook, tmp_path):
     nb = nbformat.read(notebook, as_version=4)
     number = notebook_number(notebook)
     ids = registered(number)
-    assert inject_solutions(nb, number) == len(ids)
-    text = execute(nb)
+    library = sum("library" in c.metadata.get("tags", []) for c in nb.cells)
+    assert inject_solutions(nb, number) + library == len(ids)
+    shutil.copyfile(REFERENCE_LIBRARY, tmp_path / "mychain.py")
+    text = execute(nb, tmp_path)
     for exercise_id in ids:
         assert f"✅ Exercise {exercise_id} solved" in text, f"exercise {exercise_id} did not pass"
     assert "⏳ Exercise" not in text and "❌ Exercise" not in text

@@ -93,3 +93,21 @@ def check_pad(pad):
                                              f"{want[-8:].hex()} (bit length, big-endian)")
         expect(bytes(got) == want, f"{where}: the bytes between 0x80 and the length must all be zero")
     return "55 bytes fit in one block, 56 need two: the 0x80 byte and the 8-byte length must both fit"
+
+
+@exercise("01.6", "your library: hash256 in mychain.py")
+def check_hash256(hash256):
+    messages = [b"", b"abc", b"GridChain", bytes(range(256)) * 3]
+    genesis = json.loads((DATA / "bitcoin_genesis.json").read_text())
+    for message in messages:
+        want = hashlib.sha256(hashlib.sha256(message).digest()).digest()
+        got = hash256(message)
+        got_hex = bytes(got).hex() if isinstance(got, (bytes, bytearray)) else repr(got)
+        hint = " (that is a single SHA-256: hash the digest again)" \
+            if got_hex == hashlib.sha256(message).hexdigest() else ""
+        expect(isinstance(got, (bytes, bytearray)) and bytes(got) == want,
+               f"hash256({message[:8]!r}...) returned {got_hex[:16]}..., expected {want.hex()[:16]}...{hint}")
+    got = hash256(bytes.fromhex(genesis["raw_header"]))
+    expect(bytes(got)[::-1].hex() == genesis["hash"],
+           "hash256 of the genesis header, reversed, should be the genesis block hash 000000000019d6...")
+    return "hash256 of the genesis header, reversed, is 000000000019d6...: the hash every explorer shows"

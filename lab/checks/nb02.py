@@ -106,3 +106,21 @@ def check_proof_size_bytes(proof_size_bytes):
         expect(got == want, f"proof_size_bytes({n}) returned {got!r}, expected {want} = 32 * ceil(log2 {n})")
     return (f"a proof for one transaction among a million needs just "
             f"{32 * math.ceil(math.log2(10 ** 6))} bytes")
+
+
+@exercise("02.5", "your library: merkle_root in mychain.py")
+def check_merkle_root(merkle_root):
+    for name, txids, root in _blocks():
+        got = merkle_root([bytes.fromhex(t)[::-1] for t in txids])
+        shown = bytes(got)[::-1].hex() if isinstance(got, (bytes, bytearray)) else repr(got)
+        expect(isinstance(got, (bytes, bytearray)) and shown == root,
+               f"{name} ({len(txids)} hashes): your root, reversed for display, is {shown[:16]}..., expected "
+               f"{root[:16]}... (from the block's header)")
+    for n in (1, 3, 5, 6, 7):
+        txids = [hashlib.sha256(b"tx %d" % i).hexdigest() for i in range(n)]
+        want = _root_by_hashlib(txids)
+        got = merkle_root([bytes.fromhex(t)[::-1] for t in txids])
+        shown = bytes(got)[::-1].hex() if isinstance(got, (bytes, bytearray)) else repr(got)
+        expect(shown == want, f"{n} hashes: returned {shown[:16]}..., expected {want[:16]}...: "
+                              "an odd last node is paired with a copy of itself")
+    return "your hash256 and merkle_root reproduce the root in real Bitcoin headers"

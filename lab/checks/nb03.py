@@ -51,16 +51,16 @@ def check_header_hash_hex(header_hash_hex):
     return f"{len(entries)} real headers: double SHA-256, bytes reversed, exactly the hashes explorers show"
 
 
-@exercise("03.3", "compact bits to target")
-def check_compact_to_target(compact_to_target):
+@exercise("03.3", "your library: compact bits to target (bits_to_target in mychain.py)")
+def check_bits_to_target(bits_to_target):
     data = _load("bitcoin_compact_bits.json")
     vectors = [(int(v["compact"], 16), int(v["value"], 16)) for v in data["set_compact"]
                if not v["negative"] and not v["overflow"]]
     vectors += [(int(v["bits"], 16), int(v["target"], 16)) for v in data["known_targets"]]
     for bits, want in vectors:
-        got = compact_to_target(bits)
+        got = bits_to_target(bits)
         expect(isinstance(got, int) and got == want,
-               f"compact_to_target(0x{bits:08x}) returned {got!r}, expected {want:#x} "
+               f"bits_to_target(0x{bits:08x}) returned {got!r}, expected {want:#x} "
                "(Bitcoin Core arith_uint256_tests / chainparams)")
     return (f"{len(vectors)} vectors from Bitcoin Core: 0x1d00ffff is 0xffff × 256^26, "
             "the easiest mainnet target")
@@ -84,3 +84,21 @@ def check_links_to(links_to):
                f"links_to for {name} returned {got!r}, expected {want} (prev_hash is stored "
                "in internal order, exactly as hashlib outputs the parent's double SHA-256)")
     return "block 2 names block 1's hash in its bytes 4–35: change block 1 and that link breaks"
+
+
+@exercise("03.5", "your library: parse a header into its six fields (parse_header in mychain.py)")
+def check_parse_header(parse_header):
+    for entry in _headers_with_fields():
+        raw = bytes.fromhex(entry["raw_header"])
+        got = parse_header(raw)
+        want = {"version": entry["version"], "prev_block": bytes.fromhex(entry["prev_hash"])[::-1],
+                "merkle_root": bytes.fromhex(entry["merkle_root"])[::-1], "timestamp": entry["timestamp"],
+                "bits": int(entry["bits"], 16), "nonce": entry["nonce"]}
+        for field, value in want.items():
+            have = getattr(got, field, "<missing>")
+            shown = have.hex() if isinstance(have, (bytes, bytearray)) else repr(have)
+            hint = " (that is display order: keep the bytes as stored)" \
+                if isinstance(have, (bytes, bytearray)) and bytes(have) == value[::-1] else ""
+            expect(have == value, f"block {entry['height']}: parse_header(raw).{field} is {shown[:20]}, "
+                                  f"expected {value.hex()[:20] if isinstance(value, bytes) else value}{hint}")
+    return "six fields in 80 bytes: integers little-endian, the two hashes in the order hashlib makes them"

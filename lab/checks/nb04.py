@@ -118,3 +118,39 @@ def check_next_target(next_target):
                f"expected 0x{want_bits:08x}")
     return ("you reproduce Bitcoin Core's pow_tests: difficulty moves at most 4× per two weeks, "
             "and never below the easiest target")
+
+
+def _first_winner(raw: bytes, start: int, stop: int) -> int | None:
+    """The first winning nonce in [start, stop), searched with hashlib (independent of your code)."""
+    target = bits_to_target(int.from_bytes(raw[72:76], "little"))
+    for nonce in range(start, stop):
+        if int.from_bytes(_hash256(raw[:76] + nonce.to_bytes(4, "little")), "little") <= target:
+            return nonce
+    return None
+
+
+@exercise("04.5", "your library: a miner (mine in mychain.py)")
+def check_mine(mine):
+    regtest = bytes.fromhex(_load("bitcoin_regtest_genesis.json")["raw_header"])
+    genesis = _load("bitcoin_genesis.json")
+    raw = bytes.fromhex(genesis["raw_header"])
+    nonce = genesis["nonce"]
+    block1 = next(h for h in _load("bitcoin_mainnet_headers.json")["headers"] if h["height"] == 1)
+    raw1 = bytes.fromhex(block1["raw_header"])
+    nonce1 = int.from_bytes(raw1[76:80], "little")
+    # Easy regtest headers (bits 0x207fffff), with their time changed so each needs its own search.
+    easy = [regtest[:68] + (int.from_bytes(regtest[68:72], "little") + k).to_bytes(4, "little") + regtest[72:]
+            for k in range(8)]
+    cases = [(h, 0, 1000, f"the regtest genesis with timestamp +{k}") for k, h in enumerate(easy)]
+    cases += [(raw, nonce - 3, nonce + 3, "the mainnet genesis, nonces around its own"),
+              (raw1, nonce1 - 2, nonce1 + 1, "block 1, nonces around its own"),
+              (raw, nonce + 1, nonce + 300, "the mainnet genesis, 299 nonces after its own (no winner)")]
+    for header, start, stop, name in cases:
+        want = _first_winner(header, start, stop)
+        got = mine(header, start, stop)
+        expect(got == want and (got is None) == (want is None),
+               f"{name}: mine(header, {start}, {stop}) returned {got!r}, expected {want!r} (the first nonce "
+               "whose double SHA-256, read little-endian, is at most the target from the header's bits)")
+    expect(_first_winner(raw, nonce, nonce + 1) == nonce, "the genesis nonce should win")
+    return (f"your miner finds the genesis nonce {nonce:,} again, and says None when a range has no winner: "
+            "mainnet needs about 4 billion tries per block")

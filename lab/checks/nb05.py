@@ -54,21 +54,33 @@ def _block_794143() -> tuple[int, int]:
     return int.from_bytes(raw[72:76], "little"), block["work"]   # bits are header bytes 72..76
 
 
-@exercise("05.2", "work from bits")
-def check_work_from_bits(work_from_bits):
-    got = work_from_bits(GENESIS_BITS)
-    expect(got == GENESIS_WORK, f"work_from_bits(0x1d00ffff) returned {got!r}, expected {GENESIS_WORK} "
-                                f"(the genesis block's chainwork 0x100010001 in Bitcoin Core)")
+def _raw_headers() -> list[bytes]:
+    genesis = json.loads((DATA / "bitcoin_genesis.json").read_text())["raw_header"]
+    later = json.loads((DATA / "bitcoin_mainnet_headers.json").read_text())["headers"]
+    return [bytes.fromhex(genesis), *(bytes.fromhex(h["raw_header"]) for h in later if h["height"] <= 9)]
+
+
+@exercise("05.2", "your library: the work of a chain (chain_work in mychain.py)")
+def check_chain_work(chain_work):
+    first_ten = _raw_headers()
+    got = chain_work(first_ten[:1])
+    expect(got == GENESIS_WORK, f"chain_work([genesis]) returned {got!r}, expected {GENESIS_WORK} "
+                                "(the genesis block's chainwork 0x100010001 in Bitcoin Core)")
+    got = chain_work(first_ten)
+    expect(got == 10 * GENESIS_WORK, f"chain_work(genesis .. block 9) returned {got!r}, expected "
+                                     f"{10 * GENESIS_WORK} (ten blocks at the genesis target)")
+    expect(chain_work([]) == 0, "an empty chain has no work: chain_work([]) should be 0")
+    headers = json.loads((DATA / "bitcoin_mainnet_headers.json").read_text())["headers"]
+    recent = bytes.fromhex(next(h for h in headers if h["height"] == 794143)["raw_header"])
     bits, work = _block_794143()
-    got = work_from_bits(bits)
-    expect(got == work, f"work_from_bits(0x{bits:08x}) (block 794143) returned {got!r}, expected {work} "
+    got = chain_work([recent])
+    expect(got == work, f"chain_work([block 794143]) returned {got!r}, expected {work} "
                         f"(sui-bitcoin-spv's test value): use whole-number division //, not floats")
-    for bits in (REGTEST_BITS, 0x1B04864C, 0x1903A30C, 0x01010000, 0x03000002):
-        want, got = _work_by_math(bits), work_from_bits(bits)
-        expect(got == want, f"work_from_bits(0x{bits:08x}) returned {got!r}, expected {want} "
-                            f"(2**256 // (target + 1))")
-    return (f"the genesis block is worth {GENESIS_WORK:,} expected hashes; block 794143 "
-            f"{work / GENESIS_WORK:.3g} times as many")
+    got = chain_work([*first_ten, recent])
+    want = 10 * GENESIS_WORK + _work_by_math(bits)
+    expect(got == want, f"chain_work(ten early blocks + block 794143) returned {got!r}, expected {want}")
+    return (f"one block of 2023 (794143) outweighs {work // (10 * GENESIS_WORK):,} chains of ten 2009 "
+            "blocks: work, not length, measures a chain")
 
 
 # Small block trees: (name, parent, work) in the order a node received them.

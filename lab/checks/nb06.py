@@ -1,16 +1,15 @@
-"""Checks for notebook 06: addresses, EIP-55, EIP-191 signatures, calldata.
+"""Checks for notebook 06: addresses, EIP-55, EIP-191 signatures, a signed block header.
 
 Expected values come from data/ethereum_keys.json (EIP-55's own examples,
-web3.js / viem / alloy documentation), from the committed artifact
-contracts/PowerGeneration.json (solc's methodIdentifiers), or are computed
-with eth-keys, eth-account, eth-utils and eth-abi, never with primitives/.
+web3.js / viem / alloy documentation) and data/bitcoin_genesis.json, or are
+computed with hashlib, eth-keys, eth-account and eth-utils, never with primitives/.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
-from eth_abi import encode
 from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_keys import keys as eth_keys
@@ -20,7 +19,6 @@ from ..exercises import exercise, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = json.loads((ROOT / "data" / "ethereum_keys.json").read_text())
-ARTIFACT = json.loads((ROOT / "contracts" / "PowerGeneration.json").read_text())
 
 
 def _as_hex(value) -> str:
@@ -98,13 +96,32 @@ def check_recover_signer(recover_signer):
     return "change one character and the same signature points to a stranger: that is how tampering is caught"
 
 
-@exercise("06.5", "calldata for GeneratePower(10)")
-def check_generate_power_calldata(generate_power_calldata):
-    selector = bytes.fromhex(ARTIFACT["methodIdentifiers"]["GeneratePower(uint256)"])   # from solc
-    for amount in (10, 0, 1000, 2 ** 255):
-        got = generate_power_calldata(amount)
-        want = selector + encode(["uint256"], [amount])
-        expect(isinstance(got, (bytes, bytearray)) and bytes(got) == want,
-               f"generate_power_calldata({amount}) returned 0x{_as_hex(got)[:24]}..., expected "
-               f"0x{want.hex()[:24]}... (selector 0x{selector.hex()} from the artifact, then a 32-byte word)")
-    return f"0x{selector.hex()} + one 32-byte word: the same bytes Remix sends when you press GeneratePower"
+def _sign(digest: bytes, private_key: str) -> bytes:
+    """r || s || v (v = 27 or 28) over a 32-byte digest, with eth-keys (independent of your code)."""
+    signature = eth_keys.PrivateKey(bytes.fromhex(private_key)).sign_msg_hash(digest)
+    return signature.r.to_bytes(32, "big") + signature.s.to_bytes(32, "big") + bytes([signature.v + 27])
+
+
+@exercise("06.5", "your library: who signed this header? (signed_by in mychain.py)")
+def check_signed_by(signed_by):
+    genesis = bytes.fromhex(json.loads((ROOT / "data" / "bitcoin_genesis.json").read_text())["raw_header"])
+    later = (int.from_bytes(genesis[68:72], "little") + 1).to_bytes(4, "little")
+    tampered = genesis[:68] + later + genesis[72:]
+    signer, stranger = KEYS["key_to_address"][0], KEYS["key_to_address"][1]
+    block_hash = hashlib.sha256(hashlib.sha256(genesis).digest()).digest()   # Bitcoin's hash of the header
+    signature = _sign(block_hash, signer["private_key"])
+    low_v = signature[:64] + bytes([signature[64] - 27])
+    single = _sign(hashlib.sha256(genesis).digest(), signer["private_key"])
+    cases = [(genesis, signature, signer["address"], True, "the signer's EIP-55 address"),
+             (genesis, signature, signer["address"].lower(), True, "the signer's lower-case address"),
+             (genesis, low_v, signer["address"], True, "v given as 0 or 1"),
+             (genesis, signature, stranger["address"], False, "someone else's address"),
+             (tampered, signature, signer["address"], False, "a header with its timestamp changed"),
+             (genesis, single, signer["address"], False, "a signature over a single SHA-256")]
+    for header, sig, address, want, name in cases:
+        got = signed_by(header, sig, address)
+        expect(got is want or got == want,
+               f"signed_by with {name} returned {got!r}, expected {want} (the signature is over "
+               "hash256(header), the 32-byte digest as hashlib gives it)")
+    return ("one signature binds one key to one header: change a byte, or ask about another address, "
+            "and it no longer matches")

@@ -1,7 +1,7 @@
 """Reference solutions for notebook 01 (hashing)."""
 import math
 
-from lab.solutions import ModelAnswer
+from lab.solutions import ModelAnswer, mychain
 from primitives.hashing import keccak256
 
 MASK32 = 0xFFFFFFFF
@@ -40,6 +40,7 @@ SOLUTIONS = {
     "01.3": expected_attempts,
     "01.4": rotr,
     "01.5": pad,
+    "01.6": mychain.hash256,      # a library exercise: notebooks/mychain.py
 }
 
 MODEL_ANSWERS = {

@@ -1,7 +1,7 @@
 """Reference solutions for notebook 03."""
 import hashlib
 
-from lab.solutions import ModelAnswer
+from lab.solutions import ModelAnswer, mychain
 
 
 def parse_timestamp(raw_header: bytes) -> int:
@@ -15,15 +15,6 @@ def header_hash_hex(raw_header: bytes) -> str:
     return digest[::-1].hex()
 
 
-def compact_to_target(bits: int) -> int:
-    """The target of compact bits: mantissa × 256^(size − 3), shifting right when size < 3."""
-    size = bits >> 24
-    mantissa = bits & 0x007FFFFF
-    if size <= 3:
-        return mantissa >> (8 * (3 - size))
-    return mantissa << (8 * (size - 3))
-
-
 def links_to(parent_header: bytes, child_header: bytes) -> bool:
     """True when the child's prev_hash (bytes 4..35) is the parent's double SHA-256."""
     parent_hash = hashlib.sha256(hashlib.sha256(parent_header).digest()).digest()
@@ -34,8 +25,9 @@ def links_to(parent_header: bytes, child_header: bytes) -> bool:
 SOLUTIONS = {
     "03.1": parse_timestamp,
     "03.2": header_hash_hex,
-    "03.3": compact_to_target,
+    "03.3": mychain.bits_to_target,    # library exercises: notebooks/mychain.py
     "03.4": links_to,
+    "03.5": mychain.parse_header,
 }
 
 MODEL_ANSWERS = {

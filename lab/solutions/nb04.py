@@ -1,7 +1,7 @@
 """Reference solutions for notebook 04."""
 import hashlib
 
-from lab.solutions import ModelAnswer
+from lab.solutions import ModelAnswer, mychain
 
 TWO_WEEKS = 14 * 24 * 60 * 60            # nPowTargetTimespan, seconds
 POW_LIMIT = (1 << 224) - 1               # mainnet powLimit: the easiest target allowed
@@ -41,6 +41,7 @@ SOLUTIONS = {
     "04.2": expected_hashes,
     "04.3": midstate_hashes,
     "04.4": next_target,
+    "04.5": mychain.mine,      # a library exercise: notebooks/mychain.py
 }
 
 MODEL_ANSWERS = {

@@ -1,19 +1,12 @@
 """Reference solutions for notebook 05."""
 import math
 
-from lab.solutions import ModelAnswer
+from lab.solutions import ModelAnswer, mychain
 
 
 def stale_estimate(latency: float, interval: float) -> float:
     """Chance that a competing block appears while one spreads: 1 - exp(-latency / interval)."""
     return 1.0 - math.exp(-latency / interval)
-
-
-def work_from_bits(bits: int) -> int:
-    """Expected hashes for a block with these compact bits: 2**256 // (target + 1)."""
-    exponent, mantissa = bits >> 24, bits & 0x007FFFFF
-    target = mantissa >> (8 * (3 - exponent)) if exponent <= 3 else mantissa << (8 * (exponent - 3))
-    return 2 ** 256 // (target + 1)
 
 
 def choose_tip(blocks, rule="work"):
@@ -45,7 +38,7 @@ def nakamoto_probability(q: float, z: int) -> float:
 # Which function answers which exercise (the test suite checks each one).
 SOLUTIONS = {
     "05.1": stale_estimate,
-    "05.2": work_from_bits,
+    "05.2": mychain.chain_work,      # a library exercise: notebooks/mychain.py
     "05.3": choose_tip,
     "05.4": nakamoto_probability,
 }
