@@ -36,6 +36,8 @@ c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplemente
 c.Execute.timeout = {timeout}
 c.Execute.kernel_name = "python3"
 c.Exchange.path_includes_course = True
+# Autograde keeps each student's own mychain.py instead of copying the teacher's over it.
+c.Autograde.exclude_overwriting = {exclude!r}
 '''
 
 
@@ -53,7 +55,29 @@ def write_config(course: Path) -> None:
     """course/nbgrader_config.py, so nbgrader's commands run from that folder need no flags."""
     course.mkdir(parents=True, exist_ok=True)
     (course / "nbgrader_config.py").write_text(
-        CONFIG.format(course_id=COURSE_ID, root=str(course.resolve()), timeout=CELL_TIMEOUT_S))
+        CONFIG.format(course_id=COURSE_ID, root=str(course.resolve()), timeout=CELL_TIMEOUT_S,
+                      exclude={p.stem: ["mychain.py"] for p in lessons() if p.name[:2] in LIBRARY_LESSONS}))
+
+
+LIBRARY_LESSONS = ("01", "02", "03", "04", "05", "06")
+
+
+def library_for(number: str, solved_through_this_one: bool) -> str:
+    """The assignment's mychain.py: reference bodies for earlier notebooks (and this one in the source),
+    the stubs of notebooks/mychain.py for the rest."""
+    import ast  # noqa: PLC0415
+    import inspect  # noqa: PLC0415
+
+    from ..solutions import mychain  # noqa: PLC0415
+    stub = (NOTEBOOKS / "mychain.py").read_text()
+    lines = stub.splitlines()
+    functions = [n for n in ast.parse(stub).body if isinstance(n, ast.FunctionDef)]
+    for node in sorted(functions, key=lambda n: -n.lineno):
+        introduced = mychain.INTRODUCED_IN[node.name][0]
+        if introduced < number or (solved_through_this_one and introduced == number):
+            reference = inspect.getsource(getattr(mychain, node.name))
+            lines[node.lineno - 1:node.end_lineno] = reference.splitlines()
+    return "\n".join(lines) + "\n"
 
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
@@ -80,7 +104,12 @@ def build_course(course: Path = DEFAULT_COURSE_DIR, numbers: list[str] | None = 
         folder = course / "source" / assignment
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(source_nb, folder / path.name)
+        number = path.name[:2]
+        if number in LIBRARY_LESSONS:
+            (folder / "mychain.py").write_text(library_for(number, solved_through_this_one=True))
         nbgrader(course, "generate_assignment", assignment, "--force", "--create")
+        if number in LIBRARY_LESSONS:   # nbgrader copied the teacher's file: hand out the stubs instead
+            (course / "release" / assignment / "mychain.py").write_text(library_for(number, False))
         items[assignment] = graded
         progress(f"  {assignment}: {sum(not i.manual for i in graded)} autograded exercises, "
                  f"{sum(i.manual for i in graded)} written questions, {sum(i.points for i in graded)} points")

@@ -46,6 +46,9 @@ def collect(submissions: Path, course: Path) -> dict[str, set[str]]:
             target = course / "submitted" / student_dir.name / notebook.stem / notebook.name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(notebook, target)
+            library = notebook.with_name("mychain.py")   # the student's own library, graded as it is
+            if library.is_file():
+                shutil.copyfile(library, target.with_name("mychain.py"))
             found.setdefault(notebook.stem, set()).add(student_dir.name)
     if not found:
         raise CourseError(f"no submitted lesson notebooks in {submissions} (expected "

@@ -28,6 +28,7 @@ import nbformat
 
 EXERCISE_POINTS = 2
 CHECK_CALL = re.compile(r"""check\(\s*["'](?P<id>\d\d\.\d+)["']\s*,\s*(?P<name>\w+)\s*\)""")
+LIBRARY_CALL = re.compile(r"""check_library\(\s*["'](?P<id>\d\d\.\d+)["']\s*,\s*["'](?P<name>\w+)["']\s*\)""")
 QUESTION_HEADING = re.compile(r"###\s*Question\s+(?P<id>\d\d\.Q\d+)")
 GRADED_MODE_CELL = ("# This copy is graded: checks say whether an answer passes, not what was expected.\n"
                     "from lab.exercises import use_graded_mode\n\nuse_graded_mode()")
@@ -85,6 +86,19 @@ def graded_source(nb: nbformat.NotebookNode, number: str) -> tuple[nbformat.Note
                                 "from lab.exercises import grade\n"
                                 + "".join(f'grade("{c["id"]}", {c["name"]})\n' for c in calls)
                                 + "### END HIDDEN TESTS")
+            items.append(GradedItem(_cell_id("ex", exercise), exercise, EXERCISE_POINTS, manual=False))
+        elif "library" in tags:
+            # A function of the student's mychain.py: the cell itself becomes the graded test.
+            calls = list(LIBRARY_CALL.finditer(cell.source))
+            if not calls:
+                raise SourceError(f"notebook {number}: a library cell does not call check_library")
+            exercise = calls[0]["id"]
+            _nbgrader(cell, grade=True, locked=True, points=EXERCISE_POINTS,
+                      grade_id=_cell_id("ex", exercise))
+            cell.source = (cell.source.rstrip() + "\n### BEGIN HIDDEN TESTS\n"
+                           "from lab.exercises import grade_library\n"
+                           + "".join(f'grade_library("{c["id"]}", "{c["name"]}")\n' for c in calls)
+                           + "### END HIDDEN TESTS")
             items.append(GradedItem(_cell_id("ex", exercise), exercise, EXERCISE_POINTS, manual=False))
         elif "question" in tags:
             match = QUESTION_HEADING.search(cell.source)

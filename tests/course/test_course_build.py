@@ -95,8 +95,8 @@ def test_the_command_says_what_it_built(tmp_path):
 def test_every_lesson_builds_and_its_questions_state_their_points(path):
     nb = nbformat.read(path, as_version=4)
     _, items = graded_source(nb, path.name[:2])
-    assert sum(not i.manual for i in items) == len([c for c in nb.cells
-                                                    if "exercise" in c.metadata.get("tags", [])])
+    assert sum(not i.manual for i in items) == len([c for c in nb.cells if {"exercise", "library"}
+                                                    & set(c.metadata.get("tags", []))])
     questions = [c.source for c in nb.cells if "question" in c.metadata.get("tags", [])]
     for item in (i for i in items if i.manual):
         text = next(q for q in questions if f"Question {item.exercise}:" in q)
