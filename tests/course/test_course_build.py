@@ -35,7 +35,7 @@ def cells(folder, stage, number):
 
 def lesson_exercises(number):
     nb = nbformat.read(NOTEBOOKS / f"{LESSONS[number]}.ipynb", as_version=4)
-    return [c for c in nb.cells if "exercise" in c.metadata.get("tags", [])]
+    return [c for c in nb.cells if {"exercise", "library"} & set(c.metadata.get("tags", []))]
 
 
 @pytest.mark.parametrize("number", list(LESSONS))
@@ -55,8 +55,21 @@ def test_source_holds_the_reference_and_the_hidden_tests(course, number):
     source = cells(course, "source", number)
     graded = [c for c in source if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"]
     assert len(graded) == len(lesson_exercises(number))
-    assert all("### BEGIN HIDDEN TESTS" in c.source and "grade(" in c.source for c in graded)
+    assert all("### BEGIN HIDDEN TESTS" in c.source and ("grade(" in c.source or "grade_library(" in c.source)
+               for c in graded)
     assert "use_graded_mode()" in source[1].source and source[1].metadata["nbgrader"]["locked"]
+
+
+def test_the_students_library_is_stubbed_from_this_lesson_on_and_their_own_file_is_graded(course):
+    release = (course / "release" / LESSONS["02"] / "mychain.py").read_text()
+    source = (course / "source" / LESSONS["02"] / "mychain.py").read_text()
+    merkle = lambda text: text[text.index("def merkle_root"):text.index("def bits_to_target")]  # noqa: E731
+    assert "raise NotImplementedError" in merkle(release)
+    assert "raise NotImplementedError" not in merkle(source)
+    hash256 = lambda text: text[text.index("def hash256"):text.index("def merkle_root")]  # noqa: E731
+    assert "raise NotImplementedError" not in hash256(release)       # 01's function comes solved
+    config = (course / "nbgrader_config.py").read_text()
+    assert "exclude_overwriting" in config and "mychain.py" in config
 
 
 def test_the_filled_solution_solves_the_exercise():
