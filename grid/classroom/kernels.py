@@ -73,7 +73,8 @@ class KernelRegistry:
     def add(self, kernel_id: str, owner: str, page: str) -> list[str]:
         """Record a new kernel; the ids of `owner`'s oldest kernels now past the per-member limit."""
         with self._lock:
-            self._entries[kernel_id] = KernelEntry(kernel_id, owner, page)
+            now = time.monotonic()   # one reading: a new page has been idle for exactly 0 s
+            self._entries[kernel_id] = KernelEntry(kernel_id, owner, page, created=now, last_active=now)
             mine = sorted((e for e in self._entries.values() if e.owner == owner), key=lambda e: e.created)
             return [e.kernel_id for e in mine[:max(0, len(mine) - self.per_member)]]
 

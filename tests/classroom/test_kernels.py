@@ -56,9 +56,12 @@ def test_an_idle_open_tab_is_freed_and_activity_keeps_it():
     kernels.add(A, "student01", "student")
     kernels.connected(A)
     start = kernels.snapshot()[0].created
-    kernels.touched(A, start + 2000)
-    assert kernels.due(start + 2700) == []         # a click at 2000 s restarted the clock
-    assert kernels.due(start + 4700) == [A]
+    assert kernels.due(start + 2699.5) == []
+    assert kernels.due(start + 2700.5) == [A]      # no click for 45 minutes
+    click = float(round(start)) + 2000.0           # whole seconds: the boundary below is exact
+    kernels.touched(A, click)
+    assert kernels.due(click + 2699) == []         # the click restarted the clock
+    assert kernels.due(click + 2700) == [A]
 
 
 def test_a_member_holds_at_most_three_pages():
