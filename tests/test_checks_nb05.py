@@ -3,9 +3,13 @@ import math
 
 import pytest
 
-from lab.exercises import WRONG, check
+from lab.exercises import SOLVED, WRONG, check
 from lab.solutions import nb05
 from primitives.block import bits_to_target
+
+
+def _bits(raw):
+    return int.from_bytes(raw[72:76], "little")     # bytes 72-76 of a header, little-endian
 
 
 def _tip_by_length_always(blocks, rule="work"):
@@ -33,8 +37,11 @@ def _paper_without_poisson_weights(q, z):
 @pytest.mark.parametrize("exercise_id, wrong", [
     ("05.1", lambda latency, interval: latency / interval),              # the small-ratio shortcut
     ("05.1", lambda latency, interval: math.exp(-latency / interval)),   # the chance of *no* competitor
-    ("05.2", lambda bits: 2 ** 256 // bits_to_target(bits)),             # forgot the + 1
-    ("05.2", lambda bits: int(2 ** 256 / (bits_to_target(bits) + 1))),   # float division loses digits
+    # (forgetting the + 1 moves the work by under one hash at real targets: same numbers on these blocks)
+    # float division loses digits:
+    ("05.2", lambda headers: sum(int(2 ** 256 / (bits_to_target(_bits(h)) + 1)) for h in headers)),
+    ("05.2", lambda headers: len(headers)),                                # the length, not the work
+    ("05.2", lambda headers: sum(bits_to_target(_bits(h)) for h in headers)),   # the target, not its inverse
     ("05.3", _tip_by_length_always),
     ("05.3", _tip_last_on_tie),
     ("05.4", _gamblers_ruin_only),
@@ -42,3 +49,11 @@ def _paper_without_poisson_weights(q, z):
 ])
 def test_each_check_rejects_a_plausible_mistake(exercise_id, wrong):
     assert check(exercise_id, wrong).status == WRONG
+
+
+def test_the_same_code_done_right_passes():
+    """The wrong answers above fail for their one mistake: with + 1 and whole-number division
+    the same code passes."""
+    def chain_work(headers):
+        return sum(2 ** 256 // (bits_to_target(_bits(h)) + 1) for h in headers)
+    assert check("05.2", chain_work).status == SOLVED
