@@ -70,7 +70,8 @@ class: setup  ## a class on the classroom network: a link and QR code per studen
 class-load: setup  ## 30 simulated students open their pages and bid at once: page times, click to update, memory
 	$(PY) -m grid class-load $(LOAD_ARGS)
 
-bench: setup  ## reproduce chapter 6's timing tables (BENCH_ARGS="--quick" for a 2-minute run)
+bench: setup  ## the building blocks against their floors, then chapter 6's timing tables (BENCH_ARGS="--quick")
+	$(PY) -m primitives.bench $(BENCH_ARGS)
 	$(PY) -m grid bench $(BENCH_ARGS)
 
 simulate: setup  ## a day on the LV feeder: market, power flow, dispatch (SIM_ARGS="--quick --chain anvil")
