@@ -17,6 +17,7 @@ from .accounts import Accounts
 from .analysis import slither
 from .bench import cli as bench_cli
 from .chain import MAX_ACCOUNTS, THESIS_CHAIN_ID, AnvilProcess, connect
+from .chain.anvil import LONG_CHAIN_HARDFORK
 from .chain.state_file import SAVE_INTERVAL_S
 from .classroom import cli as class_cli
 from .compiler import artifact_path, compile_contracts, write_artifacts
@@ -39,8 +40,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_node(args: argparse.Namespace) -> int:
-    node = AnvilProcess.start(accounts=args.accounts, state_file=args.state,
-                              port=args.port, host=args.host)
+    node = AnvilProcess.start(accounts=args.accounts, state_file=args.state, port=args.port, host=args.host,
+                              hardfork=LONG_CHAIN_HARDFORK)   # a node runs for hours: see grid/chain/anvil.py
     print(f"GridChain private chain (anvil, chainId {THESIS_CHAIN_ID}) is running.")
     print(f"RPC URL: {node.url}")
     if args.state:

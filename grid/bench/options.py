@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..chain.anvil import HARDFORKS, LONG_CHAIN_HARDFORK
 from ..errors import GridError
 
 DEFAULT_CHAINS = ("tester", "anvil")
@@ -33,6 +34,8 @@ class BenchOptions:
     charts: bool = True
     progress: bool = True
     quick: bool = False
+    # Cancun keeps anvil flat in blocks (grid/chain/anvil.py); None runs anvil's default, Prague.
+    anvil_hardfork: str | None = LONG_CHAIN_HARDFORK
 
     def checked(self) -> BenchOptions:
         """These options, or a GridError with one sentence saying what is wrong."""
@@ -50,6 +53,9 @@ class BenchOptions:
             if not isinstance(value, int) or isinstance(value, bool) or value < least:
                 raise GridError(f"{name.replace('_', ' ')} must be a whole number of at least {least}, "
                                 f"not {value!r}", kind="input")
+        if self.anvil_hardfork is not None and self.anvil_hardfork not in HARDFORKS:
+            raise GridError(f"the anvil hardfork must be one of {', '.join(HARDFORKS)}, "
+                            f"not {self.anvil_hardfork!r}", kind="input")
         if not self.blocks and not self.users:
             raise GridError("both grids are empty: give blocks or users values to measure", kind="input")
         for name, values, least in (("blocks", self.blocks, 0), ("users", self.users, 1)):

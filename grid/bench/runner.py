@@ -112,8 +112,10 @@ def _write_outputs(result: BenchResult) -> None:
     out = result.options.out
     result.csv_path = write_csv(result.rows, out / CSV_NAME)
     result.summary_path = out / "summary.md"
+    fork = result.options.anvil_hardfork or "anvil's default"
     result.summary_path.write_text(f"# Bench summary ({'quick' if result.options.quick else 'full'} run, "
-                                   f"{result.wall_s:.0f} s)\n\n{result.summary()}\n", encoding="utf-8")
+                                   f"{result.wall_s:.0f} s; anvil on {fork})\n\n{result.summary()}\n",
+                                   encoding="utf-8")
     if result.options.charts:
         result.chart_paths = save_charts(result.rows, out)
 
@@ -131,13 +133,13 @@ def _run_chain(target: str, options: BenchOptions, bar, rows: list[Row]) -> None
         # A fresh node per cell: anvil's cost per block grows with everything it
         # has ever stored, so cells must not inherit each other's state.
         for cell in plan_cells(options):
-            with _opened(target, cell.users, bar) as (bed, floor, web3):
+            with _opened(target, cell.users, bar, options) as (bed, floor, web3):
                 bar.set_description(f"{target}: registering {cell.users} users")
                 bed.register_users(cell.users, bar.update)
                 rows += _measure_at_blocks(bed, cell, options, floor, web3, bar, snapshot=False)
                 _checkpoint(options, rows)
         return
-    with _opened(target, options.max_users, bar) as (bed, floor, web3):
+    with _opened(target, options.max_users, bar, options) as (bed, floor, web3):
         for cell in plan_cells(options):
             if len(bed.users) < cell.users:
                 bar.set_description(f"{target}: registering {cell.users} users")
@@ -153,10 +155,10 @@ def _checkpoint(options: BenchOptions, rows: list[Row]) -> None:
 
 
 @contextmanager
-def _opened(target: str, users: int, bar):
+def _opened(target: str, users: int, bar, options: BenchOptions):
     """A testbed for `target` with its floor and default-web3 drivers; closed on exit."""
     bar.set_description(f"{target}: starting")
-    bed = open_testbed(target, users, bar.update)
+    bed = open_testbed(target, users, bar.update, anvil_hardfork=options.anvil_hardfork)
     floor = None
     try:
         floor = floor_driver(bed.chain, bed.admin)

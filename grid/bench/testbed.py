@@ -129,11 +129,16 @@ def _set_automine(chain: Chain, on: bool) -> bool:
         return False
 
 
-def open_testbed(target: str, max_users: int, tick: Callable[[int], None] = lambda n: None) -> Testbed:
-    """Connect to `target` with accounts for `max_users` virtual users, deploy, register the measurers."""
+def open_testbed(target: str, max_users: int, tick: Callable[[int], None] = lambda n: None,
+                 anvil_hardfork: str | None = None) -> Testbed:
+    """Connect to `target` with accounts for `max_users` virtual users, deploy, register the measurers.
+
+    `anvil_hardfork` picks the fork of an anvil the bench starts (None: anvil's default).
+    """
     if target not in ("tester", "anvil") and not target.startswith(("http://", "https://")):
         raise GridError(f"the bench runs on tester, anvil or an http(s):// URL, not {target!r}", kind="input")
-    chain = connect(target, accounts=FIRST_USER + max_users)
+    fork = {"hardfork": anvil_hardfork} if target == "anvil" and anvil_hardfork else {}
+    chain = connect(target, accounts=FIRST_USER + max_users, **fork)
     try:
         _fund_if_needed(chain)
         admin = PowerGridClient.deploy(chain, preflight=False)

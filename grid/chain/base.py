@@ -304,12 +304,14 @@ class Chain:
 
 # ------------------------------------------------------------------ connecting
 def connect(target: str = "tester", *, accounts: int = DEFAULT_ACCOUNTS,
-            state_file: str | os.PathLike | None = None, mnemonic: str | None = None) -> Chain:
+            state_file: str | os.PathLike | None = None, mnemonic: str | None = None,
+            hardfork: str | None = None) -> Chain:
     """Connect to `target`: "tester", "anvil", "geth" or an http(s):// URL.
 
     `accounts` named accounts (at most MAX_ACCOUNTS) are derived from the test
     mnemonic (or $GRIDCHAIN_MNEMONIC for URL targets). `state_file` (anvil
-    only) keeps the private chain across restarts.
+    only) keeps the private chain across restarts; `hardfork` (anvil only)
+    overrides the node's default fork (grid.chain.anvil.LONG_CHAIN_HARDFORK).
     """
     if not isinstance(target, str) or not target.strip():
         raise GridError(f"unknown chain target {target!r}: use one of {', '.join(TARGETS)}", kind="input")
@@ -319,10 +321,13 @@ def connect(target: str = "tester", *, accounts: int = DEFAULT_ACCOUNTS,
                         kind="input")
     if state_file is not None and target != "anvil":
         raise GridError("a state file works with the anvil chain only: use --chain anvil", kind="input")
+    if hardfork is not None and target != "anvil":
+        raise GridError("choosing the hardfork works with the anvil chain only: use --chain anvil",
+                        kind="input")
     if target == "tester":
         return _connect_tester(accounts, mnemonic or TEST_MNEMONIC)
     if target == "anvil":
-        return _connect_anvil(accounts, mnemonic or TEST_MNEMONIC, state_file)
+        return _connect_anvil(accounts, mnemonic or TEST_MNEMONIC, state_file, hardfork)
     if target == "geth":
         return _connect_geth(accounts, mnemonic or TEST_MNEMONIC)
     if target.startswith(("http://", "https://")):
@@ -374,8 +379,8 @@ def _rpc_chain(target: str, url: str, named: Accounts, *, local_fees: bool,
     return Chain(target, _http_web3(url), named, transport, chain_id, rpc_url=url, process=process)
 
 
-def _connect_anvil(count: int, mnemonic: str, state_file: Any) -> Chain:
-    node = AnvilProcess.start(accounts=count, mnemonic=mnemonic, state_file=state_file)
+def _connect_anvil(count: int, mnemonic: str, state_file: Any, hardfork: str | None) -> Chain:
+    node = AnvilProcess.start(accounts=count, mnemonic=mnemonic, state_file=state_file, hardfork=hardfork)
     return _rpc_chain("anvil", node.url, Accounts.derive(count, mnemonic), local_fees=True, process=node)
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..chain import Chain, connect
 from ..chain import process as node_process
+from ..chain.anvil import LONG_CHAIN_HARDFORK
 from ..errors import GridError
 from .gateway import GatewayConfig, application, reap
 from .kernels import DEFAULT_CAP, KernelRegistry
@@ -103,7 +104,9 @@ class ClassSession:
         self.folder = Path(self.folder).expanduser().resolve()
         self.port = node_process.check_listen_port(self.port, self.host, taken="is a class already running?")
         try:
-            state = {"state_file": self.folder / STATE_FILE} if self.chain_target == "anvil" else {}
+            # A class chain runs for hours: Cancun keeps anvil flat in blocks (grid/chain/anvil.py).
+            state = ({"state_file": self.folder / STATE_FILE, "hardfork": LONG_CHAIN_HARDFORK}
+                     if self.chain_target == "anvil" else {})
             self.folder.mkdir(parents=True, exist_ok=True)
             self.chain = connect(self.chain_target, accounts=10, **state)
             self.record, self.roster = provision_class(self.chain, self.folder, self.students,
